@@ -1,0 +1,58 @@
+/**
+ * The codec contract. Every codec is one file exporting a `CodecDescriptor`;
+ * negotiation (server/sdp) and the media path (media/) read descriptors only
+ * and never switch on codec names.
+ */
+
+/** Encodes one frame of 16-bit PCM at the descriptor's `sampleRate`. */
+export interface AudioEncoder {
+  /**
+   * Encodes `pcm` (mono, `sampleRate`) into `out` and returns the number of
+   * bytes written. `out` is supplied by the caller so the hot path allocates nothing.
+   */
+  encode(pcm: Int16Array, out: Uint8Array): number;
+}
+
+/** Decodes one RTP payload into 16-bit PCM at the descriptor's `sampleRate`. */
+export interface AudioDecoder {
+  /** Decodes `payload` into `out` and returns the number of samples written. */
+  decode(payload: Uint8Array, out: Int16Array): number;
+  /**
+   * Optional codec-native concealment of `samples` missing samples
+   * (Opus PLC, for example). Returns samples written; codecs without it let
+   * the media path use its generic concealment.
+   */
+  conceal?(out: Int16Array, samples: number): number;
+}
+
+/** Options the media path passes when it builds an encoder/decoder for a leg. */
+export interface CodecOptions {
+  /** Negotiated `a=fmtp` parameters, already parsed into key/value pairs. */
+  readonly fmtp: Readonly<Record<string, string>>;
+  /** Packet time in milliseconds the encoder will be fed. */
+  readonly ptime: number;
+}
+
+export interface CodecDescriptor {
+  /** SDP encoding name as it appears in a=rtpmap (case-insensitive on the wire). */
+  readonly name: string;
+  /** 'audio' codecs carry sound; 'event' codecs (telephone-event) carry DTMF. */
+  readonly kind: 'audio' | 'event';
+  /** Static RTP payload type (RFC 3551), or undefined for dynamic-only codecs. */
+  readonly staticPayloadType?: number;
+  /** Payload type we offer when the codec has no static one. */
+  readonly defaultPayloadType: number;
+  /** RTP clock rate as written in SDP (G.722 says 8000 although it carries 16 kHz audio). */
+  readonly clockRate: number;
+  /** Sample rate of the PCM the encoder takes and the decoder produces. */
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Packet times (ms) this codec can produce; the first is preferred. */
+  readonly ptimes: readonly number[];
+  /** Default fmtp we put in offers and answers, if any. */
+  readonly defaultFmtp?: Readonly<Record<string, string>>;
+  /** Bytes of encoded payload for one frame of `ptime` ms, when constant (CBR codecs). */
+  frameBytes?(ptime: number): number;
+  createEncoder?(options: CodecOptions): AudioEncoder;
+  createDecoder?(options: CodecOptions): AudioDecoder;
+}

@@ -1,0 +1,170 @@
+/**
+ * The one source of truth for configuration: TypeScript types, defaults and
+ * validation all come from this TypeBox schema. Each leaf carries a `hint`
+ * (what is allowed) used in start-up error messages, and a `flag` where it
+ * can be set from the command line.
+ */
+import { Type, type Static, type TString } from '@sinclair/typebox';
+
+/** Extra keywords we attach to leaves; TypeBox keeps unknown options on the schema. */
+export interface LeafOptions {
+  readonly description: string;
+  /** What values are allowed, in words, for error messages. */
+  readonly hint?: string;
+  /** Long CLI flag (without `--`) that sets this key. */
+  readonly flag?: string;
+}
+
+const HOST_PORT = '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}$';
+const PORT_RANGE = '^[0-9]{1,5}-[0-9]{1,5}$';
+
+function hostPort(defaultValue: string, options: LeafOptions): TString {
+  return Type.String({ pattern: HOST_PORT, default: defaultValue, hint: 'HOST:PORT, e.g. 0.0.0.0:5060', ...options });
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const KNOWN_CODECS = ['PCMU', 'PCMA'] as const;
+
+export const ConfigSchema = Type.Object(
+  {
+    sip: Type.Object(
+      {
+        listen: hostPort('0.0.0.0:5060', {
+          description: 'Address and port of the SIP listeners (UDP and TCP share the port)',
+          flag: 'sip-listen',
+        }),
+        transports: Type.Array(Type.Union([Type.Literal('udp'), Type.Literal('tcp')]), {
+          default: ['udp', 'tcp'],
+          minItems: 1,
+          uniqueItems: true,
+          description: 'SIP transports to open on the listen address',
+          hint: 'a non-empty list of udp, tcp',
+          flag: 'sip-transports',
+        }),
+        maxMessageBytes: Type.Integer({
+          minimum: 512,
+          maximum: 65535,
+          default: 16384,
+          description: 'Largest SIP message accepted; larger ones get 513 or are dropped',
+          hint: 'an integer from 512 to 65535',
+        }),
+        maxHeaders: Type.Integer({
+          minimum: 10,
+          maximum: 500,
+          default: 100,
+          description: 'Most header lines accepted in one SIP message',
+          hint: 'an integer from 10 to 500',
+        }),
+        t1Ms: Type.Integer({
+          minimum: 50,
+          maximum: 10000,
+          default: 500,
+          description: 'RFC 3261 T1 (RTT estimate); retransmission timers derive from it',
+          hint: 'an integer from 50 to 10000 (ms)',
+        }),
+        userAgent: Type.String({ default: 'voxbridge', minLength: 1, description: 'Value of the Server/User-Agent header' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    rtp: Type.Object(
+      {
+        ports: Type.String({
+          pattern: PORT_RANGE,
+          default: '20000-30000',
+          description: 'UDP port range for RTP (even) and RTCP (odd) sockets',
+          hint: 'LOW-HIGH with 1024 <= LOW < HIGH <= 65535, e.g. 20000-30000',
+          flag: 'rtp-ports',
+        }),
+        bindAddress: Type.String({
+          default: '0.0.0.0',
+          minLength: 1,
+          description: 'Local address RTP sockets bind to',
+          hint: 'an IP address, e.g. 0.0.0.0',
+          flag: 'rtp-bind',
+        }),
+        externalAddress: Type.String({
+          default: '',
+          description: 'Address advertised in SDP c= lines (empty: the SIP request\'s local address)',
+          hint: 'an IP address or empty',
+          flag: 'external-address',
+        }),
+        timeoutSeconds: Type.Integer({
+          minimum: 0,
+          maximum: 3600,
+          default: 60,
+          description: 'Hang up a call after this long without RTP/RTCP (0 disables)',
+          hint: 'an integer from 0 to 3600',
+          flag: 'rtp-timeout',
+        }),
+        jitterBufferMs: Type.Integer({
+          minimum: 0,
+          maximum: 1000,
+          default: 60,
+          description: 'Playout delay of the jitter buffer',
+          hint: 'an integer from 0 to 1000 (ms)',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    codecs: Type.Object(
+      {
+        preference: Type.Array(Type.Union(KNOWN_CODECS.map((c) => Type.Literal(c))), {
+          default: [...KNOWN_CODECS],
+          minItems: 1,
+          uniqueItems: true,
+          description: 'Audio codecs we accept, most preferred first',
+          hint: `a non-empty list of ${KNOWN_CODECS.join(', ')}`,
+          flag: 'codecs',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    apps: Type.Object(
+      {
+        echoUser: Type.String({
+          default: 'echo',
+          minLength: 1,
+          description: 'Request-URI user that reaches the echo test',
+          flag: 'echo-user',
+        }),
+        maxCallSeconds: Type.Integer({
+          minimum: 0,
+          default: 3600,
+          description: 'Hang up calls longer than this (0: no limit)',
+          hint: 'a non-negative integer (seconds)',
+          flag: 'max-call-seconds',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    admin: Type.Object(
+      {
+        listen: hostPort('127.0.0.1:8080', {
+          description: 'Address of the admin REST API (reserved; served from a later release)',
+          flag: 'admin-listen',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), {
+          default: 'info',
+          description: 'Log level',
+          hint: `one of ${LOG_LEVELS.join(', ')}`,
+          flag: 'log-level',
+        }),
+        pretty: Type.Boolean({
+          default: false,
+          description: 'Human-readable logs instead of JSON lines',
+          hint: 'true or false',
+          flag: 'log-pretty',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;

@@ -1,0 +1,114 @@
+/**
+ * The one typed contract between the control plane (server/) and the media
+ * plane (media/). Commands and events are plain, structured-cloneable objects
+ * so the same contract runs in-process (tests) or across a MessagePort to a
+ * media worker (production) without change.
+ */
+
+/** Media direction from OUR point of view (what we do with this leg's RTP). */
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/** The codec a leg uses, as settled by SDP offer/answer. */
+export interface NegotiatedCodec {
+  /** SDP encoding name; the media path looks its descriptor up in the codec registry. */
+  readonly name: string;
+  readonly payloadType: number;
+  readonly clockRate: number;
+  readonly channels: number;
+  readonly fmtp: Readonly<Record<string, string>>;
+}
+
+/** Everything the media path needs to run one leg, produced by server/sdp. */
+export interface LegParams {
+  /** Where to send RTP until symmetric latching learns the real source; null: not yet known (port 0 or no offer). */
+  readonly remote: { readonly address: string; readonly rtpPort: number; readonly rtcpPort: number } | null;
+  readonly rtcpMux: boolean;
+  readonly codec: NegotiatedCodec;
+  /** RFC 4733 telephone-event, if both sides accepted it. */
+  readonly telephoneEvent: { readonly payloadType: number; readonly clockRate: number } | null;
+  /** Packet time (ms) we send with: the far end's a=ptime when it asked for one we support. */
+  readonly ptime: number;
+  readonly direction: MediaDirection;
+}
+
+/** Local transport a leg got from the port pool; goes into our SDP. */
+export interface LocalMedia {
+  readonly legId: string;
+  /** Address to advertise in c= (the configured external address or the bind address). */
+  readonly address: string;
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+}
+
+/** What a leg's audio is connected to. */
+export type LegApplication =
+  | { readonly kind: 'none' }
+  /** Decoded audio is played straight back to the same leg (the echo test). */
+  | { readonly kind: 'echo' };
+
+export interface StreamStats {
+  readonly packets: number;
+  readonly bytes: number;
+}
+
+export interface LegStats {
+  readonly legId: string;
+  readonly rx: StreamStats & {
+    readonly lost: number;
+    readonly duplicates: number;
+    readonly late: number;
+    readonly outOfOrder: number;
+    /** Packets from a source the leg did not latch to (RTP bleed / injection). */
+    readonly rejectedSource: number;
+    readonly malformed: number;
+    /** Interarrival jitter (RFC 3550 §6.4.1) in milliseconds. */
+    readonly jitterMs: number;
+  };
+  readonly tx: StreamStats;
+  /** The source address:port latched by symmetric RTP, if any. */
+  readonly latchedSource: string | null;
+  readonly jitterBufferMs: number;
+  readonly concealedMs: number;
+}
+
+// ---- commands (control plane → media) ---------------------------------------
+
+export interface EngineCommands {
+  /** Reserves ports and opens sockets for a new leg. */
+  'leg.create': { args: { legId: string; callId: string }; result: LocalMedia };
+  /** Starts or changes media from negotiated SDP (first answer, re-INVITE, ACK with late answer). */
+  'leg.update': { args: { legId: string; params: LegParams }; result: void };
+  /** Connects the leg's audio to an application. */
+  'leg.attach': { args: { legId: string; app: LegApplication }; result: void };
+  'leg.stats': { args: { legId: string }; result: LegStats };
+  /** Stops media and releases ports, timers and sockets. Idempotent. */
+  'leg.close': { args: { legId: string }; result: void };
+  /** Closes every leg and stops the clock. Idempotent. */
+  'engine.close': { args: Record<string, never>; result: void };
+}
+
+export type EngineCommandName = keyof EngineCommands;
+export type EngineArgs<N extends EngineCommandName> = EngineCommands[N]['args'];
+export type EngineResult<N extends EngineCommandName> = EngineCommands[N]['result'];
+
+// ---- events (media → control plane) ------------------------------------------
+
+export type EngineEvent =
+  /** First RTP packet accepted on a leg (useful for logs and latching diagnostics). */
+  | { readonly type: 'leg.media-started'; readonly legId: string; readonly source: string }
+  /** No RTP or RTCP for the configured timeout on a leg that expects media. */
+  | { readonly type: 'leg.rtp-timeout'; readonly legId: string; readonly silentMs: number }
+  /** An RFC 4733 DTMF digit ended. */
+  | { readonly type: 'leg.dtmf'; readonly legId: string; readonly digit: string; readonly durationMs: number }
+  | { readonly type: 'leg.closed'; readonly legId: string; readonly stats: LegStats };
+
+/**
+ * The engine as the control plane sees it. Implemented in-process by
+ * `InProcessEngine`; a worker host implements the same interface by posting
+ * the same commands over a MessagePort.
+ */
+export interface MediaEngine {
+  request<N extends EngineCommandName>(name: N, args: EngineArgs<N>): Promise<EngineResult<N>>;
+  /** Subscribes to engine events; returns an unsubscribe function. A throwing listener never breaks media. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The whole test suite, as `npm test` and .ci/run run it:
+//   1. make sure SIPp is there for the interop tests (installs Debian's sip-tester when root),
+//   2. build dist/ (the CLI tests start the built server like a user would),
+//   3. run tap and close with one line "N passed, N failed" from tap's own summary.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensureSipp() {
+  if (have('sipp')) return;
+  if (process.getuid?.() !== 0 || !have('apt-get')) {
+    console.log('# sipp not found and cannot install it here: SIPp interop tests will be skipped');
+    return;
+  }
+  console.log('# installing SIPp (Debian package sip-tester)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'sip-tester'], { stdio: 'ignore', env });
+  if (install.status !== 0) console.log('# apt-get install sip-tester failed: SIPp interop tests will be skipped');
+}
+
+function build() {
+  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+ensureSipp();
+build();
+
+const tap = spawn('npx', ['tap', '--reporter=tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+let summary = null;
+createInterface({ input: tap.stdout }).on('line', (line) => {
+  console.log(line);
+  // tap's final line: "# { total: 44, pass: 43, fail: 1, skip: 2 }"
+  const match = /^# \{ total: (\d+)(.*)\}$/.exec(line);
+  if (match) {
+    const count = (name) => Number(new RegExp(`${name}: (\\d+)`).exec(match[2])?.[1] ?? 0);
+    summary = { pass: count('pass'), fail: count('fail'), skip: count('skip') + count('todo') };
+  }
+});
+tap.on('close', (code) => {
+  const failed = summary ? summary.fail : 1;
+  const passed = summary ? summary.pass : 0;
+  const skipped = summary && summary.skip > 0 ? `, ${summary.skip} skipped` : '';
+  console.log(`${passed} passed, ${failed + (code !== 0 && failed === 0 ? 1 : 0)} failed${skipped}`);
+  process.exit(code === 0 && failed === 0 ? 0 : 1);
+});
