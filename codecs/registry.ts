@@ -1,0 +1,17 @@
+/** Every codec we implement, looked up by SDP encoding name. */
+import type { CodecDescriptor } from './codec.js';
+import { pcma } from './pcma.js';
+import { pcmu } from './pcmu.js';
+import { telephoneEvent } from './telephone-event.js';
+
+/** Audio codecs (kind 'audio'); negotiation orders them by config, not by this list. */
+export const audioCodecs: readonly CodecDescriptor[] = Object.freeze([pcmu, pcma]);
+
+const byName = new Map<string, CodecDescriptor>(
+  [...audioCodecs, telephoneEvent].map((codec) => [codec.name.toLowerCase(), codec]),
+);
+
+/** Finds an audio or event codec by SDP encoding name, case-insensitively. */
+export function findCodec(name: string): CodecDescriptor | undefined {
+  return byName.get(name.toLowerCase());
+}

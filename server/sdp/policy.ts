@@ -1,0 +1,7 @@
+/** What the server accepts in SDP negotiation (from config). */
+export interface SdpPolicy {
+  /** Audio codec names, most preferred first (config `codecs.preference`). */
+  readonly codecs: readonly string[];
+  /** Packet time (ms) when the remote asks for none or one the codec cannot do; 20 if unset. */
+  readonly ptimeDefault?: number;
+}
