@@ -74,8 +74,12 @@ export interface LegStats {
 // ---- commands (control plane → media) ---------------------------------------
 
 export interface EngineCommands {
-  /** Reserves ports and opens sockets for a new leg. */
-  'leg.create': { args: { legId: string; callId: string }; result: LocalMedia };
+  /**
+   * Reserves ports and opens sockets for a new leg. `advertiseAddress` is the
+   * local address the call's signalling arrived on; the engine advertises the
+   * configured external address, else a specific bind address, else this.
+   */
+  'leg.create': { args: { legId: string; callId: string; advertiseAddress: string }; result: LocalMedia };
   /** Starts or changes media from negotiated SDP (first answer, re-INVITE, ACK with late answer). */
   'leg.update': { args: { legId: string; params: LegParams }; result: void };
   /** Connects the leg's audio to an application. */

@@ -1,0 +1,72 @@
+/**
+ * The codec-dependent half of a leg, rebuilt when the codec or ptime changes
+ * (re-INVITE) while sockets, latch, SSRC and counters stay: decoder + jitter
+ * buffer on the way in, encoder + packetizer on the way out.
+ */
+import type { LegParams } from './protocol.js';
+import type { ResolvedCodec } from './leg-params.js';
+import { JitterBuffer, type JitterBufferCounters } from './jitter-buffer.js';
+import { Packetizer, type StreamPosition } from './packetizer.js';
+
+export interface CodecChain {
+  readonly payloadType: number;
+  readonly clockRate: number;
+  readonly sampleRate: number;
+  readonly jitterBuffer: JitterBuffer;
+  readonly packetizer: Packetizer;
+  /** The 20 ms frame the tick pulls into (reused every tick). */
+  readonly frame: Int16Array;
+}
+
+export interface CodecChainOptions {
+  readonly targetDelayMs: number;
+  readonly send: (datagram: Uint8Array) => boolean;
+  /** The outgoing stream to continue (same SSRC, next seq/ts); null starts a random one. */
+  readonly continueFrom: StreamPosition | null;
+  readonly random?: () => number;
+}
+
+export function buildCodecChain(codec: ResolvedCodec, params: LegParams, options: CodecChainOptions): CodecChain {
+  const { descriptor } = codec;
+  const codecOptions = { fmtp: params.codec.fmtp, ptime: params.ptime };
+  const jitterBuffer = new JitterBuffer({
+    clockRate: params.codec.clockRate,
+    sampleRate: descriptor.sampleRate,
+    targetDelayMs: options.targetDelayMs,
+    decoder: codec.createDecoder(codecOptions),
+  });
+  const packetizer = new Packetizer({
+    encoder: codec.createEncoder(codecOptions),
+    payloadType: params.codec.payloadType,
+    clockRate: params.codec.clockRate,
+    sampleRate: descriptor.sampleRate,
+    ptime: params.ptime,
+    send: options.send,
+    ...(options.continueFrom !== null ? { continueFrom: options.continueFrom } : {}),
+    ...(options.random !== undefined ? { random: options.random } : {}),
+  });
+  return {
+    payloadType: params.codec.payloadType,
+    clockRate: params.codec.clockRate,
+    sampleRate: descriptor.sampleRate,
+    jitterBuffer,
+    packetizer,
+    frame: new Int16Array(jitterBuffer.samplesPerFrame),
+  };
+}
+
+/** Running totals of jitter-buffer counters across rebuilt chains. */
+export class JitterTotals {
+  late = 0;
+  duplicates = 0;
+  outOfOrder = 0;
+  /** Concealed time of retired chains, in ms (their sample rates may differ). */
+  concealedMs = 0;
+
+  retire(counters: JitterBufferCounters, sampleRate: number): void {
+    this.late += counters.late;
+    this.duplicates += counters.duplicates;
+    this.outOfOrder += counters.outOfOrder;
+    this.concealedMs += (counters.concealedSamples * 1000) / sampleRate;
+  }
+}

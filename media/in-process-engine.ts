@@ -1,0 +1,167 @@
+/**
+ * The media engine in the caller's thread: tests and single-process runs. All
+ * state sits behind `request` and `onEvent`, and commands go through one table
+ * keyed by command name, so a worker host can later post the very same
+ * commands over a MessagePort.
+ */
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { MediaError } from './errors.js';
+import { Leg } from './leg.js';
+import { isKnownApp } from './leg-app.js';
+import { createMediaClock, type MediaClock } from './media-clock.js';
+import { PortPool } from './port-pool.js';
+import type { EngineArgs, EngineCommandName, EngineEvent, EngineResult, LocalMedia, MediaEngine } from './protocol.js';
+
+export interface InProcessEngineOptions {
+  rtp: Config['rtp'];
+  logger: Logger;
+  /** Defaults to the real monotonic clock; tests pass a ManualClock. */
+  clock?: MediaClock;
+  /** Delay before a released port pair is reused (ms). */
+  portReuseDelayMs?: number;
+  /** uint32 source for SSRC/seq/ts, for deterministic tests. */
+  random?: () => number;
+}
+
+type Handler<N extends EngineCommandName> = (args: EngineArgs<N>) => Promise<EngineResult<N>> | EngineResult<N>;
+type HandlerTable = { readonly [N in EngineCommandName]: Handler<N> };
+
+const WILDCARD_ADDRESSES = new Set(['', '0.0.0.0', '::', '[::]']);
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new MediaError('ERR_INVALID_ARGS', `${name} must be a non-empty string`);
+  return value;
+}
+
+export class InProcessEngine implements MediaEngine {
+  readonly #options: InProcessEngineOptions;
+  readonly #clock: MediaClock;
+  readonly #pool: PortPool;
+  readonly #log: Logger;
+  readonly #legs = new Map<string, Leg>();
+  /** Leg ids whose ports are being bound (so a duplicate create fails fast). */
+  readonly #creating = new Set<string>();
+  readonly #listeners = new Set<(event: EngineEvent) => void>();
+  #closed = false;
+
+  readonly #handlers: HandlerTable = {
+    'leg.create': (args) => this.#createLeg(args),
+    'leg.update': (args) => this.#leg(args.legId).update(args.params),
+    'leg.attach': (args) => {
+      if (!isKnownApp(args.app)) throw new MediaError('ERR_INVALID_ARGS', 'leg.attach: app.kind must be one of none, echo');
+      this.#leg(args.legId).attach(args.app);
+    },
+    'leg.stats': (args) => this.#leg(args.legId).stats(),
+    'leg.close': (args) => this.#closeLeg(args.legId),
+    'engine.close': () => this.#close(),
+  };
+
+  constructor(options: InProcessEngineOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? createMediaClock();
+    this.#log = options.logger;
+    this.#pool = new PortPool({
+      ports: options.rtp.ports,
+      bindAddress: options.rtp.bindAddress,
+      now: () => this.#clock.now(),
+      ...(options.portReuseDelayMs !== undefined ? { reuseDelayMs: options.portReuseDelayMs } : {}),
+    });
+  }
+
+  request<N extends EngineCommandName>(name: N, args: EngineArgs<N>): Promise<EngineResult<N>> {
+    const handler: Handler<N> | undefined = Object.hasOwn(this.#handlers, name) ? this.#handlers[name] : undefined;
+    if (handler === undefined) return Promise.reject(new MediaError('ERR_UNKNOWN_COMMAND', `unknown media command "${String(name)}"`));
+    if (this.#closed && name !== 'engine.close' && name !== 'leg.close') {
+      return Promise.reject(new MediaError('ERR_ENGINE_CLOSED', `media engine is closed; cannot run ${name}`));
+    }
+    try {
+      return Promise.resolve(handler(args));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Delivers an event to every listener on a microtask (never inside the
+   * packet or tick that caused it, as a worker would); a throwing listener is
+   * logged and the others still run.
+   */
+  readonly #emit = (event: EngineEvent): void => {
+    queueMicrotask(() => {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.#log.error({ err: error, event: event.type, legId: event.legId }, 'media event listener threw');
+        }
+      }
+    });
+  };
+
+  #leg(legId: string): Leg {
+    const leg = this.#legs.get(legId);
+    if (leg === undefined) throw new MediaError('ERR_NO_SUCH_LEG', `no media leg "${String(legId)}"`);
+    return leg;
+  }
+
+  async #createLeg(args: EngineArgs<'leg.create'>): Promise<LocalMedia> {
+    const legId = requireString(args.legId, 'leg.create: legId');
+    const callId = requireString(args.callId, 'leg.create: callId');
+    if (this.#legs.has(legId) || this.#creating.has(legId)) throw new MediaError('ERR_LEG_EXISTS', `media leg "${legId}" already exists`);
+    this.#creating.add(legId);
+    try {
+      const pair = await this.#pool.allocate();
+      if (this.#closed) {
+        await this.#pool.release(pair);
+        throw new MediaError('ERR_ENGINE_CLOSED', 'media engine closed while the leg was being created');
+      }
+      const rtp = this.#options.rtp;
+      const leg = new Leg({
+        legId,
+        callId,
+        pair,
+        clock: this.#clock,
+        jitterBufferMs: rtp.jitterBufferMs,
+        timeoutMs: rtp.timeoutSeconds * 1000,
+        logger: this.#options.logger,
+        emit: this.#emit,
+        ...(this.#options.random !== undefined ? { random: this.#options.random } : {}),
+      });
+      this.#legs.set(legId, leg);
+      return { legId, address: this.#advertisedAddress(args.advertiseAddress), rtpPort: pair.rtpPort, rtcpPort: pair.rtcpPort };
+    } finally {
+      this.#creating.delete(legId);
+    }
+  }
+
+  /** The configured external address, else a specific bind address, else where the call's signalling arrived. */
+  #advertisedAddress(signallingAddress: string): string {
+    const { externalAddress, bindAddress } = this.#options.rtp;
+    if (externalAddress !== '') return externalAddress;
+    if (!WILDCARD_ADDRESSES.has(bindAddress) && isIP(bindAddress) !== 0) return bindAddress;
+    return requireString(signallingAddress, 'leg.create: advertiseAddress');
+  }
+
+  async #closeLeg(legId: string): Promise<void> {
+    const leg = this.#legs.get(legId);
+    if (leg === undefined) return;
+    this.#legs.delete(legId);
+    const stats = leg.close();
+    await this.#pool.release(leg.pair);
+    this.#emit({ type: 'leg.closed', legId, stats });
+  }
+
+  async #close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#legs.keys()].map((legId) => this.#closeLeg(legId)));
+    this.#clock.close();
+  }
+}
