@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
 
 function voxbridge(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
+  // tap's NODE_OPTIONS (its TypeScript loader and process tracking) are for tests, not for the built CLI.
+  const { NODE_OPTIONS: _nodeOptions, ...parentEnv } = process.env;
+  return spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...parentEnv, ...env }, timeout: 60_000 });
 }
 
 t.test('the CLI', { skip: existsSync(main) ? false : 'dist/ not built: run `npm run build` (npm test does)' }, async (t) => {
