@@ -11,6 +11,8 @@ export interface AudioEncoder {
    * bytes written. `out` is supplied by the caller so the hot path allocates nothing.
    */
   encode(pcm: Int16Array, out: Uint8Array): number;
+  /** Optional: releases native (WASM) memory now instead of at garbage collection. */
+  close?(): void;
 }
 
 /** Decodes one RTP payload into 16-bit PCM at the descriptor's `sampleRate`. */
@@ -23,6 +25,15 @@ export interface AudioDecoder {
    * the media path use its generic concealment.
    */
   conceal?(out: Int16Array, samples: number): number;
+  /**
+   * Optional in-band forward error correction (Opus LBRR): rebuilds the
+   * `samples` samples just before `nextPayload` (the packet that follows a
+   * loss) from the redundancy it carries, concealing what it does not cover.
+   * Returns samples written. Call it before decoding `nextPayload` itself.
+   */
+  decodeFec?(nextPayload: Uint8Array, out: Int16Array, samples: number): number;
+  /** Optional: releases native (WASM) memory now instead of at garbage collection. */
+  close?(): void;
 }
 
 /** Options the media path passes when it builds an encoder/decoder for a leg. */
@@ -31,6 +42,19 @@ export interface CodecOptions {
   readonly fmtp: Readonly<Record<string, string>>;
   /** Packet time in milliseconds the encoder will be fed. */
   readonly ptime: number;
+  /**
+   * PCM rate wanted, for codecs that can run at several (`sampleRates`);
+   * default `sampleRate`.
+   */
+  readonly sampleRate?: number;
+}
+
+/** What fmtp negotiation settles for one codec (see `CodecDescriptor.negotiateFmtp`). */
+export interface FmtpNegotiation {
+  /** The fmtp we write in our SDP for this codec: what we want to receive. */
+  readonly local: Readonly<Record<string, string>>;
+  /** What our encoder must honour, passed to `createEncoder` as `CodecOptions.fmtp`. */
+  readonly send: Readonly<Record<string, string>>;
 }
 
 export interface CodecDescriptor {
@@ -51,6 +75,15 @@ export interface CodecDescriptor {
   readonly ptimes: readonly number[];
   /** Default fmtp we put in offers and answers, if any. */
   readonly defaultFmtp?: Readonly<Record<string, string>>;
+  /** PCM rates the encoder/decoder can run at (CodecOptions.sampleRate), when more than `sampleRate`. */
+  readonly sampleRates?: readonly number[];
+  /**
+   * Per-codec fmtp negotiation (the codec's RTP payload format RFC):
+   * `local` is what we declare (`defaultFmtp` unless configured), `remote`
+   * what the far end declared (null when its SDP has no fmtp for it). Codecs
+   * without it declare `local` and send with `remote` as it is.
+   */
+  negotiateFmtp?(local: Readonly<Record<string, string>>, remote: Readonly<Record<string, string>> | null): FmtpNegotiation;
   /** Bytes of encoded payload for one frame of `ptime` ms, when constant (CBR codecs). */
   frameBytes?(ptime: number): number;
   createEncoder?(options: CodecOptions): AudioEncoder;

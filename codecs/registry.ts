@@ -1,11 +1,14 @@
 /** Every codec we implement, looked up by SDP encoding name. */
 import type { CodecDescriptor } from './codec.js';
+import { g722 } from './g722.js';
+import { l16 } from './l16.js';
+import { opus } from './opus.js';
 import { pcma } from './pcma.js';
 import { pcmu } from './pcmu.js';
 import { telephoneEvent } from './telephone-event.js';
 
 /** Audio codecs (kind 'audio'); negotiation orders them by config, not by this list. */
-export const audioCodecs: readonly CodecDescriptor[] = Object.freeze([pcmu, pcma]);
+export const audioCodecs: readonly CodecDescriptor[] = Object.freeze([opus, g722, pcmu, pcma, l16]);
 
 const byName = new Map<string, CodecDescriptor>(
   [...audioCodecs, telephoneEvent].map((codec) => [codec.name.toLowerCase(), codec]),

@@ -7,11 +7,15 @@
  * once, on its first end packet. When all end packets are lost, the event is
  * reported when a packet with a newer timestamp arrives, or on `flush()`.
  *
- * Not handled: events longer than 0xFFFF timestamp units (8.2 s at 8 kHz),
- * which RFC 4733 §2.5.2.1 splits into segments with new timestamps; each
- * segment would be reported as a separate press.
+ * Events longer than 0xFFFF timestamp units (8.2 s at 8 kHz) arrive as
+ * segments (RFC 4733 §2.5.1.3): a segment that reached duration 0xFFFF
+ * without the E bit, followed by the same event at timestamp + 0xFFFF, is
+ * one press; its reported duration is the sum of the segments.
  */
 import { dtmfDigit, TELEPHONE_EVENT_PAYLOAD_BYTES } from './telephone-event.js';
+
+/** A full segment of a long event (RFC 4733 §2.5.1.3). */
+const SEGMENT = 0xffff;
 
 export interface DtmfReport {
   readonly digit: string;
@@ -26,6 +30,8 @@ export class TelephoneEventReceiver {
   private timestamp = 0;
   private event = 0;
   private duration = 0;
+  /** Duration of the earlier segments of a long event. */
+  private previousSegments = 0;
   private reported = false;
 
   /**
@@ -45,11 +51,18 @@ export class TelephoneEventReceiver {
     if (!this.active || ts !== this.timestamp) {
       // A packet of an older event arriving late (reordered) is ignored.
       if (this.active && ((ts - this.timestamp) | 0) < 0) return null;
+      if (this.continues(ts, event)) {
+        this.previousSegments += SEGMENT;
+        this.timestamp = ts;
+        this.duration = duration;
+        return end ? this.finish() : null;
+      }
       const unfinished = this.pending();
       this.active = true;
       this.timestamp = ts;
       this.event = event;
       this.duration = duration;
+      this.previousSegments = 0;
       this.reported = false;
       if (unfinished) return unfinished;
       // The new event's own end (if this packet has it) is reported by its redundant copies.
@@ -67,6 +80,11 @@ export class TelephoneEventReceiver {
     return unfinished;
   }
 
+  /** The next segment of the current long event: same code, starting where a full segment ended. */
+  private continues(ts: number, event: number): boolean {
+    return this.active && !this.reported && event === this.event && this.duration === SEGMENT && ts === ((this.timestamp + SEGMENT) >>> 0);
+  }
+
   private pending(): DtmfReport | null {
     if (!this.active || this.reported) return null;
     return this.report();
@@ -79,6 +97,6 @@ export class TelephoneEventReceiver {
 
   private report(): DtmfReport | null {
     const digit = dtmfDigit(this.event);
-    return digit === null ? null : { digit, durationSamples: this.duration };
+    return digit === null ? null : { digit, durationSamples: this.previousSegments + this.duration };
   }
 }

@@ -23,7 +23,13 @@ function hostPort(defaultValue: string, options: LeafOptions): TString {
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const KNOWN_CODECS = ['PCMU', 'PCMA'] as const;
+/** Codecs the registry can negotiate (codecs/registry.ts); L16 is for internal links and tests. */
+export const KNOWN_CODECS = ['opus', 'G722', 'PCMU', 'PCMA', 'L16'] as const;
+/**
+ * Default preference: wideband first (Opus, then G.722), G.711 for everyone
+ * else (SIPp, trunks), as FreeSWITCH orders them. L16 is never offered by default.
+ */
+export const DEFAULT_CODEC_PREFERENCE: readonly (typeof KNOWN_CODECS)[number][] = ['opus', 'G722', 'PCMU', 'PCMA'];
 
 export const ConfigSchema = Type.Object(
   {
@@ -33,13 +39,17 @@ export const ConfigSchema = Type.Object(
           description: 'Address and port of the SIP listeners (UDP and TCP share the port)',
           flag: 'sip-listen',
         }),
-        transports: Type.Array(Type.Union([Type.Literal('udp'), Type.Literal('tcp')]), {
+        transports: Type.Array(Type.Union([Type.Literal('udp'), Type.Literal('tcp'), Type.Literal('ws')]), {
           default: ['udp', 'tcp'],
           minItems: 1,
           uniqueItems: true,
-          description: 'SIP transports to open on the listen address',
-          hint: 'a non-empty list of udp, tcp',
+          description: 'SIP transports to open: udp and tcp on sip.listen, ws (RFC 7118) on sip.wsListen',
+          hint: 'a non-empty list of udp, tcp, ws',
           flag: 'sip-transports',
+        }),
+        wsListen: hostPort('0.0.0.0:5066', {
+          description: 'Address and port of the SIP-over-WebSocket listener (when sip.transports has ws)',
+          flag: 'sip-ws-listen',
         }),
         maxMessageBytes: Type.Integer({
           minimum: 512,
@@ -62,7 +72,83 @@ export const ConfigSchema = Type.Object(
           description: 'RFC 3261 T1 (RTT estimate); retransmission timers derive from it',
           hint: 'an integer from 50 to 10000 (ms)',
         }),
+        t2Ms: Type.Integer({
+          minimum: 100,
+          maximum: 60000,
+          default: 4000,
+          description: 'RFC 3261 T2: the longest retransmit interval for non-INVITE requests and INVITE responses',
+          hint: 'an integer from 100 to 60000 (ms)',
+        }),
+        t4Ms: Type.Integer({
+          minimum: 0,
+          maximum: 60000,
+          default: 5000,
+          description: 'RFC 3261 T4: how long a message may stay in the network (Timers I and K)',
+          hint: 'an integer from 0 to 60000 (ms)',
+        }),
         userAgent: Type.String({ default: 'voxbridge', minLength: 1, description: 'Value of the Server/User-Agent header' }),
+        maxCalls: Type.Integer({
+          minimum: 0,
+          default: 2000,
+          description: 'Most calls at once (dialogs plus INVITEs being answered); more get 503 with Retry-After (0: no limit)',
+          hint: 'a non-negative integer',
+          flag: 'max-calls',
+        }),
+        sessionExpires: Type.Integer({
+          minimum: 0,
+          maximum: 86400,
+          default: 1800,
+          description: 'RFC 4028 session interval we ask for when the caller does not (0: no session timer unless the caller asks)',
+          hint: 'an integer from 0 to 86400 (s)',
+        }),
+        minSessionExpires: Type.Integer({
+          minimum: 1,
+          maximum: 86400,
+          default: 90,
+          description: 'RFC 4028 Min-SE: shorter session intervals get 422 (90 per the RFC; lower only for tests)',
+          hint: 'an integer from 1 to 86400 (s)',
+        }),
+        ringTimeoutSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 600,
+          default: 60,
+          description: 'Calls we place are cancelled when not answered within this time',
+          hint: 'an integer from 1 to 600 (s)',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    auth: Type.Object(
+      {
+        realm: Type.String({ default: 'voxbridge', minLength: 1, description: 'Digest realm of our challenges' }),
+        users: Type.Array(Type.String({ pattern: '^[^:\\s]+:.+$' }), {
+          default: [],
+          description: 'SIP accounts as user:password; with none, nothing is challenged (an open server)',
+          hint: 'a list of user:password',
+          flag: 'auth-users',
+        }),
+        require: Type.Array(Type.String({ pattern: '^(REGISTER|INVITE(:[^\\s,]+)?)$' }), {
+          default: ['REGISTER'],
+          uniqueItems: true,
+          description: 'Requests that must authenticate: REGISTER, INVITE (every call) or INVITE:USER (calls to that Request-URI user; * matches any run of characters)',
+          hint: 'a list of REGISTER, INVITE, INVITE:USER, e.g. REGISTER,INVITE:conf-*',
+          flag: 'auth-require',
+        }),
+        algorithms: Type.Array(Type.Union([Type.Literal('SHA-256'), Type.Literal('MD5')]), {
+          default: ['MD5'],
+          minItems: 1,
+          uniqueItems: true,
+          description:
+            'Digest algorithms we challenge with (RFC 8760), most preferred first. MD5 alone by default: some phones (baresip 1.0, SIPp) give up on any SHA-256 challenge',
+          hint: 'a non-empty list of SHA-256, MD5',
+        }),
+        nonceSeconds: Type.Integer({
+          minimum: 5,
+          maximum: 86400,
+          default: 300,
+          description: 'How long a nonce is accepted; older ones are re-challenged with stale=true',
+          hint: 'an integer from 5 to 86400 (s)',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -109,7 +195,7 @@ export const ConfigSchema = Type.Object(
     codecs: Type.Object(
       {
         preference: Type.Array(Type.Union(KNOWN_CODECS.map((c) => Type.Literal(c))), {
-          default: [...KNOWN_CODECS],
+          default: [...DEFAULT_CODEC_PREFERENCE],
           minItems: 1,
           uniqueItems: true,
           description: 'Audio codecs we accept, most preferred first',

@@ -16,6 +16,8 @@ export interface CodecChain {
   readonly packetizer: Packetizer;
   /** The 20 ms frame the tick pulls into (reused every tick). */
   readonly frame: Int16Array;
+  /** Frees the codec state (WASM memory for Opus); the chain is unusable afterwards. */
+  close(): void;
 }
 
 export interface CodecChainOptions {
@@ -29,14 +31,16 @@ export interface CodecChainOptions {
 export function buildCodecChain(codec: ResolvedCodec, params: LegParams, options: CodecChainOptions): CodecChain {
   const { descriptor } = codec;
   const codecOptions = { fmtp: params.codec.fmtp, ptime: params.ptime };
+  const decoder = codec.createDecoder(codecOptions);
+  const encoder = codec.createEncoder(codecOptions);
   const jitterBuffer = new JitterBuffer({
     clockRate: params.codec.clockRate,
     sampleRate: descriptor.sampleRate,
     targetDelayMs: options.targetDelayMs,
-    decoder: codec.createDecoder(codecOptions),
+    decoder,
   });
   const packetizer = new Packetizer({
-    encoder: codec.createEncoder(codecOptions),
+    encoder,
     payloadType: params.codec.payloadType,
     clockRate: params.codec.clockRate,
     sampleRate: descriptor.sampleRate,
@@ -52,6 +56,10 @@ export function buildCodecChain(codec: ResolvedCodec, params: LegParams, options
     jitterBuffer,
     packetizer,
     frame: new Int16Array(jitterBuffer.samplesPerFrame),
+    close() {
+      decoder.close?.();
+      encoder.close?.();
+    },
   };
 }
 

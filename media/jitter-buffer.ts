@@ -4,7 +4,9 @@
  * is called once per 20 ms tick and fills exactly one frame, the samples
  * [playTs, playTs + frame), by TIMESTAMP: packets of any ptime are decoded in
  * order and sliced into frames, and a hole in the timeline is concealed for
- * exactly its length.
+ * exactly its length: by the next packet's in-band FEC when the codec has it
+ * and that packet is already here (Opus), else by the codec's own PLC, else by
+ * the generic concealer.
  *
  * Playout runs a fixed target delay behind the stream: the first packet of a
  * stream (and of a talkspurt, marker bit) is scheduled to play `targetDelayMs`
@@ -39,8 +41,10 @@ export interface JitterBufferCounters {
   readonly outOfOrder: number;
   /** Sequence numbers skipped at playout. */
   readonly lost: number;
-  /** Samples (at `sampleRate`) filled by concealment. */
+  /** Samples (at `sampleRate`) filled by concealment (FEC-rebuilt samples included). */
   readonly concealedSamples: number;
+  /** Of those, samples rebuilt from the next packet's in-band FEC (Opus). */
+  readonly fecSamples: number;
   readonly resyncs: number;
   /** Payloads the decoder produced nothing from. */
   readonly undecodable: number;
@@ -101,6 +105,7 @@ export class JitterBuffer {
   #outOfOrder = 0;
   #lost = 0;
   #concealedSamples = 0;
+  #fecSamples = 0;
   #resyncs = 0;
   #undecodable = 0;
 
@@ -127,6 +132,7 @@ export class JitterBuffer {
       outOfOrder: this.#outOfOrder,
       lost: this.#lost,
       concealedSamples: this.#concealedSamples,
+      fecSamples: this.#fecSamples,
       resyncs: this.#resyncs,
       undecodable: this.#undecodable,
     };
@@ -301,9 +307,16 @@ export class JitterBuffer {
       return 0;
     }
     if (next === undefined) this.#blindConcealed += n;
-    const conceal = this.#decoder.conceal;
-    if (conceal !== undefined) {
-      const written = conceal.call(this.#decoder, out.subarray(at, at + count), count);
+    const decoder = this.#decoder;
+    // The hole ends where the next packet starts: its in-band FEC (if the codec has it) rebuilds the end of the hole.
+    const fecReady = next !== undefined && decoder.decodeFec !== undefined && this.#playTs + offset + n === next.ts;
+    if (fecReady && next !== undefined) {
+      const written = decoder.decodeFec?.(next.payload, out.subarray(at, at + count), count) ?? 0;
+      if (written < count) out.fill(0, at + Math.max(0, written), at + count);
+      this.#fecSamples += count;
+      this.#plc.observe(out, at, count);
+    } else if (decoder.conceal !== undefined) {
+      const written = decoder.conceal(out.subarray(at, at + count), count);
       if (written < count) out.fill(0, at + Math.max(0, written), at + count);
     } else {
       this.#plc.conceal(out, at, count);

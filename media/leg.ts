@@ -91,7 +91,10 @@ export class Leg {
     const previous = this.#params;
     if (previous === null || codecChanged(previous, params) || this.#chain === null) {
       const old = this.#chain;
-      if (old !== null) this.#jitterTotals.retire(old.jitterBuffer.counters(), old.sampleRate);
+      if (old !== null) {
+        this.#jitterTotals.retire(old.jitterBuffer.counters(), old.sampleRate);
+        old.close();
+      }
       this.#chain = buildCodecChain(codec, params, {
         targetDelayMs: this.#options.jitterBufferMs,
         send: this.#sendRtp,
@@ -158,6 +161,7 @@ export class Leg {
       this.#flushDtmf();
       if (this.#params !== null) this.#endpoint.sendRtcp(this.#rtcp.buildBye(this.#ssrc(), 'leg closed'));
       this.#endpoint.close();
+      this.#chain?.close();
       this.#log.debug('leg closed');
     }
     return this.stats();

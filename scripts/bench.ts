@@ -13,7 +13,11 @@ export interface BenchModule {
 }
 
 /** The table of benchmarks; modules load lazily so one bench's deps never slow another. */
-const BENCHES: Readonly<Record<string, () => Promise<BenchModule>>> = {};
+const BENCHES: Readonly<Record<string, () => Promise<BenchModule>>> = {
+  dsp: async () => (await import('./bench/dsp.js')).bench,
+  sip: async () => (await import('./bench/sip.js')).bench,
+  codecs: async () => (await import('./bench/codecs.js')).bench,
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv.filter((arg) => arg !== '--json');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole test suite, as `npm test` and .ci/run run it:
-//   1. make sure SIPp is there for the interop tests (installs Debian's sip-tester when root),
+//   1. make sure SIPp and ffmpeg are there for the interop and codec tests (apt-get when root),
 //   2. build dist/ (the CLI tests start the built server like a user would),
 //   3. run tap and close with one line "N passed, N failed" from tap's own summary.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,17 +10,26 @@ function have(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-function ensureSipp() {
-  if (have('sipp')) return;
+/** Debian tools the tests use: command, package, and the tests that skip without it. */
+const TOOLS = [
+  { command: 'sipp', pkg: 'sip-tester', tests: 'SIPp interop tests' },
+  { command: 'ffmpeg', pkg: 'ffmpeg', tests: 'codec reference tests (G.722, Opus)' },
+];
+
+function ensureTools() {
+  const missing = TOOLS.filter((tool) => !have(tool.command));
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !have('apt-get')) {
-    console.log('# sipp not found and cannot install it here: SIPp interop tests will be skipped');
+    for (const tool of missing) console.log(`# ${tool.command} not found and cannot install it here: ${tool.tests} will be skipped`);
     return;
   }
-  console.log('# installing SIPp (Debian package sip-tester)');
+  console.log(`# installing ${missing.map((tool) => tool.pkg).join(', ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'sip-tester'], { stdio: 'ignore', env });
-  if (install.status !== 0) console.log('# apt-get install sip-tester failed: SIPp interop tests will be skipped');
+  for (const tool of missing) {
+    const install = spawnSync('apt-get', ['install', '-y', '-qq', tool.pkg], { stdio: 'ignore', env });
+    if (install.status !== 0) console.log(`# apt-get install ${tool.pkg} failed: ${tool.tests} will be skipped`);
+  }
 }
 
 function build() {
@@ -31,7 +40,7 @@ function build() {
   }
 }
 
-ensureSipp();
+ensureTools();
 build();
 
 const tap = spawn('npx', ['tap', '--reporter=tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });

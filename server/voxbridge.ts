@@ -28,7 +28,7 @@ const CLOSED_STATS_KEPT = 100;
 export async function startVoxbridge(config: Config, options: { logger?: Logger } = {}): Promise<RunningVoxbridge> {
   const logger = options.logger ?? createLogger(config.log);
   const engine = new InProcessEngine({ rtp: config.rtp, logger: logger.child({ component: 'media' }) });
-  const backend: SignalingBackend = new EmbeddedSipBackend({ config: config.sip, logger: logger.child({ component: 'sip' }) });
+  const backend: SignalingBackend = new EmbeddedSipBackend({ config: config.sip, auth: config.auth, logger: logger.child({ component: 'sip' }) });
   const calls = new LiveCalls();
   const closedStats: LegStats[] = [];
 
@@ -51,6 +51,7 @@ export async function startVoxbridge(config: Config, options: { logger?: Logger 
         maxCallSeconds: config.apps.maxCallSeconds,
         calls,
       },
+      backend,
     ),
   );
 

@@ -108,6 +108,8 @@ function trackCall(
     }
   });
 
+  dialog.onDtmf((event) => log.info({ digit: event.digit, durationMs: event.durationMs, source: event.source }, 'DTMF'));
+
   dialog.onEnded((reason) => {
     log.info({ reason }, 'call ended');
     if (maxTimer) clearTimeout(maxTimer);

@@ -1,23 +1,32 @@
 /**
- * Call routing: the Request-URI user picks the application. Unknown users get
- * 404, so a caller always hears a proper final response.
+ * Call routing: the Request-URI user picks the application; a user that is
+ * not an application but has registered contacts is rung there. Anyone else
+ * gets 404, so a caller always hears a proper final response.
  */
 import type { Application, AppContext } from './call-context.js';
-import type { IncomingCall } from '../signaling/backend.js';
+import type { IncomingCall, SignalingBackend } from '../signaling/backend.js';
 import { echoApplication } from './echo.js';
+import { callRegisteredUser } from './registered-user.js';
 import { ringApplication } from './ring.js';
 
 export interface RouteTable {
   readonly echoUser: string;
 }
 
-export function createRouter(routes: RouteTable, context: AppContext): (call: IncomingCall) => void {
+/** What routing needs of the signalling backend: registrations, and placing calls to them. */
+export type Registrations = Pick<SignalingBackend, 'locate' | 'placeCall'>;
+
+export function createRouter(routes: RouteTable, context: AppContext, registrations?: Registrations): (call: IncomingCall) => void {
   const table: ReadonlyMap<string, Application> = new Map([
     [routes.echoUser, echoApplication],
     ['ring', ringApplication],
   ]);
   return (call) => {
-    const application = call.target === null ? undefined : table.get(call.target);
+    let application = call.target === null ? undefined : table.get(call.target);
+    const contacts = application === undefined && call.target !== null && registrations ? registrations.locate(call.target) : [];
+    if (application === undefined && registrations && contacts.length > 0) {
+      application = (incoming, appContext) => callRegisteredUser(incoming, contacts, registrations, appContext);
+    }
     if (!application) {
       context.logger.info({ callId: call.callId, target: call.target }, 'no route for call');
       call.reject(404, { reason: 'Not Found', warning: `no such extension: ${call.target ?? '(none)'}` });

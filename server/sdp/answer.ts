@@ -8,6 +8,7 @@ import { telephoneEvent } from '../../codecs/index.js';
 import { audioAttributes, lineFormat, type AudioLineFormat } from './audio-attributes.js';
 import { chooseAudio } from './choose-audio.js';
 import { parseFmtp } from './formats.js';
+import { fmtpText, localFmtp, negotiateFmtp } from './fmtp.js';
 import type { SdpMediaSection } from './model.js';
 import { parseSdp } from './parse-sdp.js';
 import type { SdpPolicy } from './policy.js';
@@ -29,7 +30,8 @@ export function answerOffer(offerSdp: string, local: LocalMedia, policy: SdpPoli
   const ptime = choosePtime(codec, section, policy.ptimeDefault);
 
   // Payload types mirror the offer's; telephone-event keeps the offer's fmtp verbatim.
-  const formats: AudioLineFormat[] = [lineFormat(codec, format.payloadType)];
+  const fmtp = negotiateFmtp(codec, localFmtp(codec, policy), format.fmtp === null ? null : parseFmtp(format.fmtp));
+  const formats: AudioLineFormat[] = [lineFormat(codec, format.payloadType, codec.clockRate, fmtpText(fmtp.local))];
   if (event) formats.push(lineFormat(telephoneEvent, event.payloadType, event.clockRate, event.fmtp));
 
   const media = offer.media.map((m, i): OutgoingMedia => {
@@ -51,7 +53,7 @@ export function answerOffer(offerSdp: string, local: LocalMedia, policy: SdpPoli
       payloadType: format.payloadType,
       clockRate: codec.clockRate,
       channels: codec.channels,
-      fmtp: parseFmtp(format.fmtp),
+      fmtp: fmtp.send,
     },
     telephoneEvent: event ? { payloadType: event.payloadType, clockRate: event.clockRate } : null,
     ptime,

@@ -8,6 +8,7 @@ import { audioAttributes, lineFormat, type AudioLineFormat } from './audio-attri
 import { RTP_AVP } from './choose-audio.js';
 import { malformed, SdpError } from './errors.js';
 import { audioCodecFor, eventFormatFor, formatLabel, parseFmtp, preferredCodecs } from './formats.js';
+import { fmtpText, localFmtp, negotiateFmtp } from './fmtp.js';
 import type { SdpFormat, SdpMediaSection } from './model.js';
 import { parseSdp } from './parse-sdp.js';
 import type { SdpPolicy } from './policy.js';
@@ -28,7 +29,9 @@ export function createOffer(local: LocalMedia, policy: SdpPolicy, session: SdpSe
   const first = codecs[0];
   if (first === undefined) throw new SdpError('ERR_SDP_NO_COMMON_CODEC', 'no audio codec configured to offer');
   const used = new Set<number>();
-  const formats: AudioLineFormat[] = codecs.map((codec) => lineFormat(codec, claimPayloadType(codec, used)));
+  const formats: AudioLineFormat[] = codecs.map((codec) =>
+    lineFormat(codec, claimPayloadType(codec, used), codec.clockRate, fmtpText(localFmtp(codec, policy))),
+  );
   for (const clockRate of new Set(codecs.map((c) => c.clockRate))) {
     formats.push(lineFormat(telephoneEvent, claimPayloadType(telephoneEvent, used), clockRate));
   }
@@ -66,6 +69,8 @@ export function acceptAnswer(answerSdp: string, offerSdp: string): LegParams {
     throw new SdpError('ERR_SDP_NO_COMMON_CODEC', `no common codec: answered ${answered}; we offered ${ours}`);
   }
   const { codec, format } = picked;
+  const ours = offered.formats.find((f) => audioCodecFor(f) === codec);
+  const fmtp = negotiateFmtp(codec, parseFmtp(ours?.fmtp ?? null), format.fmtp === null ? null : parseFmtp(format.fmtp));
   const offeredEvent = eventFormatFor(offered.formats, codec.clockRate);
   const event = offeredEvent ? (eventFormatFor(section.formats, codec.clockRate) ?? null) : null;
   const side = remoteSide(section, offered.rtcpMux);
@@ -77,7 +82,7 @@ export function acceptAnswer(answerSdp: string, offerSdp: string): LegParams {
       payloadType: format.payloadType,
       clockRate: codec.clockRate,
       channels: codec.channels,
-      fmtp: parseFmtp(format.fmtp),
+      fmtp: fmtp.send,
     },
     telephoneEvent: event ? { payloadType: event.payloadType, clockRate: event.clockRate } : null,
     ptime: choosePtime(codec, section, offered.ptime ?? undefined),

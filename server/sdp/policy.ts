@@ -4,4 +4,9 @@ export interface SdpPolicy {
   readonly codecs: readonly string[];
   /** Packet time (ms) when the remote asks for none or one the codec cannot do; 20 if unset. */
   readonly ptimeDefault?: number;
+  /**
+   * fmtp we declare per codec (by SDP name), replacing the descriptor's
+   * default, e.g. `{ opus: { maxaveragebitrate: '24000', useinbandfec: '1' } }`.
+   */
+  readonly fmtp?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

@@ -5,7 +5,7 @@
  */
 import type { HostPort } from '../../config/index.js';
 
-export type SipTransportName = 'udp' | 'tcp';
+export type SipTransportName = 'udp' | 'tcp' | 'ws';
 
 export interface NameAddr {
   /** The URI as written, e.g. "sip:alice@10.0.0.1:5060". */
@@ -53,7 +53,22 @@ export interface AnsweredCall {
   readonly ackSdp: string | null;
 }
 
-export type DialogEndReason = 'remote-bye' | 'local-bye' | 'ack-timeout' | 'transport-error' | 'shutdown';
+export type DialogEndReason =
+  | 'remote-bye'
+  | 'local-bye'
+  | 'ack-timeout'
+  | 'transport-error'
+  | 'shutdown'
+  /** RFC 4028: no session refresh came in time, or ours was refused (408/481) or timed out. */
+  | 'session-expired';
+
+/** A DTMF key the far end sent in SIP INFO (RFC 4733 digits in RTP come from the media engine). */
+export interface DtmfEvent {
+  /** 0-9, *, #, A-D. */
+  readonly digit: string;
+  readonly durationMs: number;
+  readonly source: 'info';
+}
 
 /** A confirmed dialog (RFC 3261 §12) as the app sees it. */
 export interface Dialog {
@@ -67,8 +82,71 @@ export interface Dialog {
   onOffer(handler: (offer: string | null) => Promise<string>): void;
   /** Called once when the dialog ends for any reason. */
   onEnded(listener: (reason: DialogEndReason) => void): void;
+  /** DTMF received as SIP INFO (application/dtmf-relay or application/dtmf). */
+  onDtmf(listener: (event: DtmfEvent) => void): void;
+  /**
+   * Sends a re-INVITE with our new offer (hold, resume, codec change) and
+   * resolves with the far end's answer SDP. Rejects with a SipError carrying
+   * the status (488, 491 after one retry, 408...); the dialog goes on unless
+   * the far end says it is gone (481, 408), which ends it.
+   */
+  reoffer(sdp: string): Promise<string>;
+  /** Sends one DTMF key as SIP INFO (application/dtmf-relay); resolves on 2xx, rejects with a SipError otherwise. */
+  sendDtmf(digit: string, durationMs?: number): Promise<void>;
   /** Sends BYE (idempotent) and resolves when it is answered or times out. */
   hangup(): Promise<void>;
+}
+
+/** A contact bound to an address-of-record by REGISTER. */
+export interface RegisteredContact {
+  /** The user part the binding is filed under ("alice"). */
+  readonly user: string;
+  /** Contact URI as registered. */
+  readonly uri: string;
+  /** When the binding expires (ms since the epoch). */
+  readonly expiresAt: number;
+  /** Where the REGISTER came from: requests to this contact go there (NAT, and TCP/WS connection reuse). */
+  readonly source: { readonly address: string; readonly port: number; readonly transport: SipTransportName };
+  readonly userAgent: string | null;
+}
+
+/** Our offer, or a function building it once the local address toward the callee is known. */
+export type OfferSource = string | ((localAddress: string) => Promise<string>);
+
+export interface PlaceCallOptions {
+  /** Request-URI, e.g. "sip:alice@192.0.2.10:5060" (ignored when `contact` is given: its URI is used). */
+  readonly target?: string;
+  /** A registered contact (from `locate()`): the INVITE goes to its URI over the flow it registered from. */
+  readonly contact?: RegisteredContact;
+  readonly offer: OfferSource;
+  /** From: user and display name (defaults: "voxbridge", none). */
+  readonly fromUser?: string;
+  readonly fromDisplayName?: string;
+  /** Extra request headers (name → value). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Cancel when no final response came within this (default: config sip.ringTimeoutSeconds). */
+  readonly ringTimeoutMs?: number;
+}
+
+export interface AnsweredOutgoingCall {
+  readonly dialog: Dialog;
+  /** The SDP answer of the 2xx (null if the far end sent none). */
+  readonly answer: string | null;
+}
+
+/** A call we placed (UAC): provisional responses, then answered or failed. */
+export interface OutgoingCall {
+  readonly callId: string;
+  /** 180/183 (and other 1xx but 100), with their SDP when they carry one (early media). */
+  onProgress(listener: (status: number, sdp: string | null) => void): void;
+  /**
+   * Resolves once a 2xx arrived (the ACK is sent). Rejects with a SipError:
+   * the final status (486, 603, 404...), 487 when we cancelled, 408 on ring
+   * timeout or when nothing answered at all, 503 on a transport failure.
+   */
+  readonly answered: Promise<AnsweredOutgoingCall>;
+  /** Sends CANCEL (once a provisional response came, as RFC 3261 §9.1 asks). Idempotent. */
+  cancel(): void;
 }
 
 export interface SignalingCounters {
@@ -86,6 +164,10 @@ export interface SignalingBackend {
   start(): Promise<Readonly<Partial<Record<SipTransportName, HostPort>>>>;
   /** Registers the single INVITE handler (the router). */
   onInvite(handler: (call: IncomingCall) => void): void;
+  /** Places a call (the server as UAC): dial-out, bridging to a registered user. */
+  placeCall(options: PlaceCallOptions): OutgoingCall;
+  /** Live registered contacts of a user (REGISTER bindings), most recent first; empty when none. */
+  locate(user: string): readonly RegisteredContact[];
   counters(): SignalingCounters;
   /** Ends every dialog with BYE, closes listeners. Idempotent. */
   close(): Promise<void>;

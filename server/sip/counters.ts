@@ -1,5 +1,6 @@
 /** The stack's counters: the contract's `SignalingCounters` plus a few more for diagnostics. */
 import type { SignalingCounters } from '../signaling/backend.js';
+import { REJECT_REASONS, type RejectReason } from './reject-log.js';
 
 export interface SipCounters extends SignalingCounters {
   requestsIn: number;
@@ -7,14 +8,18 @@ export interface SipCounters extends SignalingCounters {
   rejectedMalformed: number;
   droppedMalformed: number;
   retransmissionsAbsorbed: number;
-  /** Responses received (to our BYEs). */
+  /** Responses received (to our requests). */
   responsesIn: number;
   /** Responses that matched no client transaction. */
   strayResponses: number;
-  /** Requests we originated (BYE), retransmissions included. */
+  /** Requests we originated, retransmissions and ACKs included. */
   requestsOut: number;
   /** Socket errors (each logged once per kind). */
   transportErrors: number;
+  /** Refusals by reason (see `RejectLog`). */
+  rejects: Record<RejectReason, number>;
+  /** Dialogs plus new INVITEs not answered yet (what sip.maxCalls limits). */
+  activeCalls: number;
 }
 
 export function createCounters(): SipCounters {
@@ -28,5 +33,7 @@ export function createCounters(): SipCounters {
     strayResponses: 0,
     requestsOut: 0,
     transportErrors: 0,
+    rejects: Object.fromEntries(REJECT_REASONS.map((reason) => [reason, 0])) as Record<RejectReason, number>,
+    activeCalls: 0,
   };
 }

@@ -1,45 +1,60 @@
 /**
- * A dialog on the UAS side (RFC 3261 §12): created by our 2xx to an INVITE,
- * confirmed by the ACK, ended by BYE either way. It follows in-dialog
- * requests (re-INVITE/UPDATE offers, INFO, BYE) and sends our BYE.
+ * A dialog (RFC 3261 §12), on either side: created by our 2xx to an INVITE
+ * (UAS) or by the 2xx to our INVITE (UAC), ended by BYE either way or by its
+ * session timer. It follows in-dialog requests (offers in re-INVITE/UPDATE,
+ * INFO DTMF, BYE) and sends ours (BYE, re-INVITE, UPDATE, INFO) through its
+ * `DialogSender`. Offer/answer exchanges live in `OfferExchange`.
  */
-import type { DialogEndReason, Dialog } from '../signaling/backend.js';
+import type { Dialog, DialogEndReason, DtmfEvent } from '../signaling/backend.js';
+import { DialogSender } from './dialog-sender.js';
+import { OfferExchange, type OfferHandler } from './dialog-offers.js';
 import { SipError } from './errors.js';
 import { formatNameAddr, withTag, type NameAddrValue } from './headers/name-addr.js';
-import { initialCSeq } from './ids.js';
 import type { InboundRequest } from './inbound-request.js';
-import { bodyText, type SipRequest } from './message.js';
-import { buildInDialogRequest, destinationFor, routeRequest } from './request-builder.js';
+import { dtmfRelayBody, INFO_ACCEPT, readInfoBody } from './info-dtmf.js';
+import type { SipRequest } from './message.js';
 import { warningField } from './response-builder.js';
+import { SessionRefresh } from './session-refresh.js';
+import { storedKey } from './transactions/transaction-key.js';
+import type { ActiveSessionTimer } from './session-timer.js';
 import type { StackContext } from './stack-context.js';
 import type { Destination, Flow } from './transport.js';
 import { TwoXxRetransmitter } from './two-xx-retransmitter.js';
-import { ALLOW_FIELD, SDP_CONTENT_TYPE, SUPPORTED_FIELD, localContact } from './capabilities.js';
+import { bodyText } from './message.js';
 
 export interface DialogInit {
+  /** Which side of the INVITE that made the dialog we were. */
+  readonly role: 'uas' | 'uac';
   readonly callId: string;
   readonly localTag: string;
   readonly remoteTag: string;
-  /** Our address (the INVITE's To, without tag). */
+  /** Our address (UAS: the INVITE's To; UAC: its From), without tag. */
   readonly localUri: NameAddrValue;
-  /** Their address (the INVITE's From, without tag). */
+  /** Their address, without tag. */
   readonly remoteUri: NameAddrValue;
-  /** Contact URI of the INVITE. */
+  /** Their Contact URI. */
   readonly remoteTarget: string;
-  /** Record-Route values of the INVITE, in order (RFC 3261 §12.1.1). */
+  /** Route set in the order our requests use it (UAS: Record-Route as is; UAC: reversed). */
   readonly routeSet: readonly string[];
-  readonly remoteSeq: number;
-  /** The flow the INVITE came on: in-dialog requests reuse its connection. */
+  /** Last CSeq seen from them (UAS: the INVITE's); null when none yet (UAC). */
+  readonly remoteSeq: number | null;
+  /** Our last CSeq (UAS: a random start; UAC: the INVITE's). */
+  readonly localSeq: number;
+  /** The flow the dialog was set up on: in-dialog requests reuse its connection. */
   readonly flow: Flow;
   readonly localAddress: string;
   readonly localSdp: string;
+  /** Methods the peer allows (its Allow), or null when it did not say. */
+  readonly remoteAllow: ReadonlySet<string> | null;
+  /** RFC 4028 timer agreed by the INVITE transaction, if any. */
+  readonly sessionTimer: ActiveSessionTimer | null;
 }
 
 export function dialogKey(callId: string, localTag: string, remoteTag: string): string {
   return `${callId}\u0000${localTag}\u0000${remoteTag}`;
 }
 
-type OfferHandler = (offer: string | null) => Promise<string>;
+const DTMF_KEY = /^[0-9*#A-D]$/;
 
 interface PendingAck {
   readonly cseq: number;
@@ -51,15 +66,15 @@ interface PendingAck {
 export class SipDialog implements Dialog {
   readonly callId: string;
   readonly key: string;
+  readonly role: 'uas' | 'uac';
+  readonly sender: DialogSender;
+  readonly sessionRefresh: SessionRefresh;
+  readonly #offers: OfferExchange;
   #endReason: DialogEndReason | null = null;
-  #localSeq = initialCSeq();
-  #remoteSeq: number;
-  #remoteTarget: string;
-  #localSdp: string;
-  #offerHandler: OfferHandler | null = null;
+  #remoteSeq: number | null;
   #endedListeners: Array<(reason: DialogEndReason) => void> = [];
+  #dtmfListeners: Array<(event: DtmfEvent) => void> = [];
   #pendingAck: PendingAck | null = null;
-  #offerInProgress = false;
   #bye: Promise<void> | null = null;
 
   constructor(
@@ -67,32 +82,76 @@ export class SipDialog implements Dialog {
     private readonly ctx: StackContext,
   ) {
     this.callId = init.callId;
-    this.key = dialogKey(init.callId, init.localTag, init.remoteTag);
+    this.role = init.role;
+    this.key = storedKey(dialogKey(init.callId, init.localTag, init.remoteTag));
     this.#remoteSeq = init.remoteSeq;
-    this.#remoteTarget = init.remoteTarget;
-    this.#localSdp = init.localSdp;
+    this.sender = new DialogSender(
+      ctx,
+      {
+        callId: init.callId,
+        from: formatNameAddr(withTag(init.localUri, init.localTag)),
+        to: formatNameAddr(withTag(init.remoteUri, init.remoteTag)),
+        routeSet: init.routeSet,
+        flow: init.flow,
+        localAddress: init.localAddress,
+      },
+      init.remoteTarget,
+      init.localSeq,
+    );
+    this.#offers = new OfferExchange(this, ctx, init.localSdp, init.remoteAllow);
+    this.sessionRefresh = new SessionRefresh(ctx.scheduler, () => this.#offers.refreshSession(), () => void this.#sendBye('session-expired'));
+    this.sessionRefresh.set(init.sessionTimer);
   }
 
   get ended(): boolean {
     return this.#endReason !== null;
   }
 
+  get awaitingAck(): boolean {
+    return this.#pendingAck !== null;
+  }
+
   get localSdp(): string {
-    return this.#localSdp;
+    return this.#offers.localSdp;
   }
 
   get remoteTarget(): string {
-    return this.#remoteTarget;
+    return this.sender.remoteTarget;
+  }
+
+  get localAddress(): string {
+    return this.init.localAddress;
   }
 
   onOffer(handler: OfferHandler): void {
-    this.#offerHandler = handler;
+    this.#offers.handler = handler;
   }
 
   onEnded(listener: (reason: DialogEndReason) => void): void {
     const reason = this.#endReason;
     if (reason === null) this.#endedListeners.push(listener);
     else queueMicrotask(() => this.#notify(listener, reason));
+  }
+
+  onDtmf(listener: (event: DtmfEvent) => void): void {
+    this.#dtmfListeners.push(listener);
+  }
+
+  reoffer(sdp: string): Promise<string> {
+    return this.#offers.reoffer(sdp);
+  }
+
+  async sendDtmf(digit: string, durationMs = 160): Promise<void> {
+    if (!DTMF_KEY.test(digit)) throw new SipError(400, `not a DTMF key: ${JSON.stringify(digit)}`, { code: 'ERR_SIP_STATE' });
+    if (this.ended) throw new SipError(481, 'the dialog has ended', { code: 'ERR_SIP_CALL_ENDED' });
+    const outcome = await this.sender.request('INFO', {
+      headers: [{ name: 'content-type', value: 'application/dtmf-relay' }],
+      body: dtmfRelayBody(digit, durationMs),
+    });
+    if (outcome.kind === 'response' && outcome.response.status < 300) return;
+    const status = outcome.kind === 'response' ? outcome.response.status : 408;
+    this.endIfGone(status);
+    throw new SipError(status, `INFO DTMF not accepted (${outcome.kind === 'response' ? status : outcome.kind})`);
   }
 
   hangup(): Promise<void> {
@@ -107,15 +166,19 @@ export class SipDialog implements Dialog {
   // ---- driven by the stack -------------------------------------------------------------
 
   /**
-   * Retransmits our 2xx (`response`, for the INVITE with CSeq `cseq`) until the
-   * ACK; resolves with the ACK's body. With no ACK within 64*T1 it sends BYE
-   * and rejects (ERR_SIP_ACK_TIMEOUT); it also rejects if the dialog ends first.
+   * UAS: retransmits our 2xx (`response`, for the INVITE with CSeq `cseq`)
+   * until the ACK; resolves with the ACK's body. With no ACK within 64*T1 it
+   * sends BYE and rejects (ERR_SIP_ACK_TIMEOUT); it also rejects if the
+   * dialog ends first.
    */
   awaitAck(cseq: number, response: Buffer, destination: Destination): Promise<string | null> {
     this.#pendingAck?.retransmitter.stop();
     return new Promise((resolve, reject) => {
+      const onSendError = (): void => this.terminate('transport-error');
       const retransmitter = new TwoXxRetransmitter(
-        () => this.ctx.sendResponse(response, destination),
+        () => {
+          if (!this.ctx.sendResponse(response, destination, onSendError)) onSendError();
+        },
         this.ctx.scheduler,
         this.ctx.timers,
         destination.transport !== 'udp',
@@ -147,92 +210,66 @@ export class SipDialog implements Dialog {
   }
 
   receiveInfo(inbound: InboundRequest): void {
-    // INFO bodies (SIP INFO DTMF, for instance) are not interpreted yet: acknowledged only.
     if (!this.#acceptsCSeq(inbound)) return;
-    inbound.respond(this.ended ? 481 : 200);
+    if (this.ended) {
+      inbound.respond(481);
+      return;
+    }
+    const body = readInfoBody(inbound.request);
+    if (body.kind === 'unsupported') {
+      inbound.respond(415, { headers: [{ name: 'accept', value: INFO_ACCEPT }] });
+      return;
+    }
+    if (body.kind === 'malformed') {
+      inbound.respond(400, { headers: [warningField(this.init.localAddress, 'INFO body names no DTMF key')] });
+      return;
+    }
+    inbound.respond(200);
+    if (body.kind === 'dtmf') {
+      const event: DtmfEvent = { digit: body.dtmf.digit, durationMs: body.dtmf.durationMs, source: 'info' };
+      for (const listener of this.#dtmfListeners) this.#call(() => listener(event), 'onDtmf');
+    }
   }
 
   receiveReinvite(inbound: InboundRequest): void {
     if (!this.#acceptsCSeq(inbound)) return;
-    void this.#answerOffer(inbound, true);
+    void this.#offers.receive(inbound, true);
   }
 
   receiveUpdate(inbound: InboundRequest): void {
     if (!this.#acceptsCSeq(inbound)) return;
-    if (inbound.request.body.length === 0) {
-      this.#updateTarget(inbound.request);
-      inbound.respond(this.ended ? 481 : 200, { headers: [this.#contact()] });
-      return;
-    }
-    void this.#answerOffer(inbound, false);
+    void this.#offers.receive(inbound, false);
   }
 
-  /** Ends the dialog without BYE (the transport is gone). */
+  /** A PRACK that arrived after the dialog was confirmed (late retransmission): nothing left to acknowledge. */
+  receivePrack(inbound: InboundRequest): void {
+    if (!this.#acceptsCSeq(inbound)) return;
+    inbound.respond(this.ended ? 481 : 200);
+  }
+
+  /** Ends the dialog without BYE (the transport is gone, or the far end says the dialog is). */
   terminate(reason: DialogEndReason): void {
     this.#end(reason);
     this.ctx.removeDialog(this);
   }
 
+  /** RFC 3261 §12.2.1.2: a 481 or 408 to our in-dialog request means the dialog is over. */
+  endIfGone(status: number): void {
+    if (status === 481) this.terminate('remote-bye');
+    else if (status === 408) void this.#sendBye('transport-error');
+  }
+
   // ---- internals -------------------------------------------------------------------
 
-  /** RFC 3261 §12.2.2: lower CSeq than the last one seen means out of order: 500. */
+  /** RFC 3261 §12.2.2: a lower CSeq than the last one seen means out of order: 500. */
   #acceptsCSeq(inbound: InboundRequest): boolean {
     const seq = inbound.request.cseq.seq;
-    if (seq < this.#remoteSeq) {
+    if (this.#remoteSeq !== null && seq < this.#remoteSeq) {
       inbound.respond(500, { reason: 'Out of Order', headers: [{ name: 'retry-after', value: '1' }] });
       return false;
     }
     this.#remoteSeq = seq;
     return true;
-  }
-
-  #updateTarget(request: SipRequest): void {
-    // RFC 3261 §12.2.2: a target refresh request replaces the remote target with its Contact.
-    const contact = request.contacts[0];
-    if (contact !== undefined && contact.uri !== '*') this.#remoteTarget = contact.uri;
-  }
-
-  #contact(): { name: string; value: string } {
-    const transport = this.init.flow.transport;
-    return localContact(transport, this.init.localAddress, this.ctx.listenPort(transport));
-  }
-
-  /** A re-INVITE or UPDATE offer: ask the app's handler, answer 200 with its SDP or its SipError status. */
-  async #answerOffer(inbound: InboundRequest, isInvite: boolean): Promise<void> {
-    if (this.ended) {
-      inbound.respond(481);
-      return;
-    }
-    if (this.#offerInProgress || this.#pendingAck !== null) {
-      // RFC 3261 §14.2 / RFC 3311 §5.2: an offer while another is in progress gets 491.
-      inbound.respond(491);
-      return;
-    }
-    this.#updateTarget(inbound.request);
-    const offer = bodyText(inbound.request);
-    this.#offerInProgress = true;
-    let answer: string;
-    try {
-      answer = this.#offerHandler === null ? this.#localSdp : await this.#offerHandler(offer);
-    } catch (error) {
-      this.#offerInProgress = false;
-      const status = error instanceof SipError && error.status >= 300 && error.status <= 699 ? error.status : 500;
-      const text = error instanceof Error ? error.message : 'offer refused';
-      inbound.respond(status, { headers: [warningField(this.init.localAddress, text)] });
-      return;
-    }
-    this.#offerInProgress = false;
-    if (this.ended || inbound.tx === null || inbound.tx.finished) return; // cancelled or ended meanwhile
-    this.#localSdp = answer;
-    const response = inbound.build(200, {
-      headers: [this.#contact(), ALLOW_FIELD, SUPPORTED_FIELD, SDP_CONTENT_TYPE],
-      body: answer,
-    });
-    inbound.tx.respond(200, response);
-    if (!isInvite) return;
-    // The re-INVITE's 2xx is retransmitted until its ACK, like the first one. (An ACK carrying
-    // the answer to an offer we made for an offerless re-INVITE is not surfaced to the app.)
-    this.awaitAck(inbound.request.cseq.seq, response, inbound.destination).catch(() => undefined);
   }
 
   #sendBye(reason: DialogEndReason): Promise<void> {
@@ -245,28 +282,7 @@ export class SipDialog implements Dialog {
   }
 
   async #runBye(): Promise<void> {
-    const routing = routeRequest(this.#remoteTarget, this.init.routeSet);
-    const destination = destinationFor(routing.nextHop, this.init.flow);
-    if (destination === null) {
-      this.ctx.logger.warn({ callId: this.callId, target: routing.nextHop }, 'cannot route BYE; dialog dropped');
-      this.ctx.removeDialog(this);
-      return;
-    }
-    this.#localSeq++;
-    const { bytes, branch } = buildInDialogRequest({
-      method: 'BYE',
-      routing,
-      callId: this.callId,
-      from: formatNameAddr(withTag(this.init.localUri, this.init.localTag)),
-      to: formatNameAddr(withTag(this.init.remoteUri, this.init.remoteTag)),
-      cseq: this.#localSeq,
-      transport: destination.transport,
-      localAddress: this.init.localAddress,
-      localPort: this.ctx.listenPort(destination.transport),
-      userAgent: this.ctx.userAgent,
-    });
-    const tx = this.ctx.sendRequest({ bytes, branch, method: 'BYE', destination });
-    const outcome = await tx.outcome;
+    const outcome = await this.sender.request('BYE');
     if (outcome.kind !== 'response') this.ctx.logger.debug({ callId: this.callId, outcome: outcome.kind }, 'BYE got no response');
     this.ctx.removeDialog(this);
   }
@@ -274,6 +290,8 @@ export class SipDialog implements Dialog {
   #end(reason: DialogEndReason): void {
     if (this.#endReason !== null) return;
     this.#endReason = reason;
+    this.sessionRefresh.stop();
+    this.#offers.dispose();
     const pending = this.#pendingAck;
     this.#pendingAck = null;
     if (pending !== null) {
@@ -282,14 +300,19 @@ export class SipDialog implements Dialog {
     }
     const listeners = this.#endedListeners;
     this.#endedListeners = [];
+    this.#dtmfListeners = [];
     for (const listener of listeners) this.#notify(listener, reason);
   }
 
   #notify(listener: (reason: DialogEndReason) => void, reason: DialogEndReason): void {
+    this.#call(() => listener(reason), 'onEnded');
+  }
+
+  #call(fn: () => void, what: string): void {
     try {
-      listener(reason);
+      fn();
     } catch (error) {
-      this.ctx.logger.error({ err: error, callId: this.callId }, 'dialog onEnded listener threw');
+      this.ctx.logger.error({ err: error, callId: this.callId }, `dialog ${what} listener threw`);
     }
   }
 }

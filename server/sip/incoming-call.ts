@@ -1,16 +1,20 @@
 /**
- * The app's view of a new INVITE (`IncomingCall` in the contract): progress,
- * answer (creating the dialog and retransmitting the 200 until the ACK),
- * reject, and cancellation by the caller.
+ * The app's view of a new INVITE (`IncomingCall` in the contract): progress
+ * (reliable when the caller requires 100rel), answer (creating the dialog
+ * with the negotiated session timer and retransmitting the 200 until the
+ * ACK), reject, and cancellation by the caller.
  */
 import type { AnsweredCall, IncomingCall, NameAddr, SipTransportName } from '../signaling/backend.js';
-import { ALLOW_FIELD, SDP_CONTENT_TYPE, SUPPORTED_FIELD, localContact } from './capabilities.js';
-import { SipDialog } from './dialog.js';
+import { ALLOW_FIELD, SDP_CONTENT_TYPE, SUPPORTED_FIELD, allowedMethods, localContact } from './capabilities.js';
+import { dialogKey, SipDialog } from './dialog.js';
 import { SipError } from './errors.js';
 import { formatNameAddr, withoutTag, type NameAddrValue } from './headers/name-addr.js';
+import { initialCSeq } from './ids.js';
 import type { InboundRequest } from './inbound-request.js';
-import { bodyText, headerValue, type HeaderField } from './message.js';
+import { bodyText, headerValue, optionTags, type HeaderField } from './message.js';
+import { readRAck, ReliableProvisionals } from './reliable-provisionals.js';
 import { safeHeaderValue, warningField } from './response-builder.js';
+import { activeAfterUas, uasResponseFields, type UasDecision } from './session-timer.js';
 import type { StackContext } from './stack-context.js';
 import type { InviteServerTransaction } from './transactions/invite-server-transaction.js';
 import { parseSipUri } from './uri.js';
@@ -19,8 +23,10 @@ function nameAddr(value: NameAddrValue): NameAddr {
   return { uri: value.uri, user: parseSipUri(value.uri)?.user ?? null, displayName: value.displayName };
 }
 
+/** What an incoming call needs from the core beyond the stack context. */
 export interface CallServices extends StackContext {
-  addDialog(dialog: SipDialog): void;
+  /** Files the call under its early dialog so PRACKs find it; null forgets it. */
+  trackEarly(key: string, call: SipIncomingCall | null): void;
 }
 
 export class SipIncomingCall implements IncomingCall {
@@ -35,12 +41,16 @@ export class SipIncomingCall implements IncomingCall {
   #cancelled = false;
   #finalSent = false;
   #cancelListeners: Array<() => void> = [];
+  readonly #reliable: ReliableProvisionals | null;
+  readonly #earlyKey: string;
 
   constructor(
     private readonly inbound: InboundRequest,
     private readonly tx: InviteServerTransaction,
     localAddress: string,
     private readonly ctx: CallServices,
+    /** RFC 4028 outcome for this INVITE (a 'too-small' one never gets this far). */
+    private readonly sessionTimer: UasDecision,
   ) {
     const { request, flow } = inbound;
     this.callId = request.callId;
@@ -51,6 +61,13 @@ export class SipIncomingCall implements IncomingCall {
     this.offer = bodyText(request);
     this.source = { address: flow.remoteAddress, port: flow.remotePort, transport: flow.transport };
     this.#localAddress = localAddress;
+    this.#earlyKey = dialogKey(request.callId, inbound.toTag, request.from.tag ?? '');
+    this.#reliable = optionTags(request.headers, 'require').includes('100rel')
+      ? new ReliableProvisionals(ctx, inbound.destination, request.cseq.seq, (status, data) => tx.respond(status, data), () => {
+          // RFC 3262 §3: no PRACK within 64*T1: "the UAS SHOULD reject the original request with a 5xx".
+          this.reject(504, { warning: 'no PRACK for our reliable provisional response' });
+        })
+      : null;
   }
 
   get localAddress(): string {
@@ -79,16 +96,37 @@ export class SipIncomingCall implements IncomingCall {
     if (this.finished) return;
     const headers: HeaderField[] = [this.#contact()];
     if (sdp !== undefined) headers.push(SDP_CONTENT_TYPE);
-    this.inbound.respond(status, { headers, body: sdp ?? null, copyRecordRoute: true });
+    const reliable = this.#reliable;
+    if (reliable === null) {
+      this.inbound.respond(status, { headers, body: sdp ?? null, copyRecordRoute: true });
+      return;
+    }
+    this.ctx.trackEarly(this.#earlyKey, this);
+    reliable.send(status, sdp !== undefined, (rseq) =>
+      this.inbound.build(status, {
+        headers: [...headers, { name: 'require', value: '100rel' }, { name: 'rseq', value: String(rseq) }],
+        body: sdp ?? null,
+        copyRecordRoute: true,
+      }),
+    );
   }
 
-  answer(sdp: string): Promise<AnsweredCall> {
-    if (this.#cancelled) return Promise.reject(new SipError(487, 'the caller cancelled the call', { code: 'ERR_SIP_CANCELLED' }));
-    if (this.finished) return Promise.reject(new SipError(500, 'the call already has a final response', { code: 'ERR_SIP_STATE' }));
-    this.#finalSent = true;
+  /** A PRACK in this call's early dialog: 200 when it acknowledges our reliable provisional, else 481. */
+  receivePrack(prack: InboundRequest): void {
+    const rack = readRAck(prack.request);
+    const matched = rack !== null && this.#reliable !== null && this.#reliable.prack(rack);
+    prack.respond(matched ? 200 : 481);
+  }
+
+  async answer(sdp: string): Promise<AnsweredCall> {
+    if (this.#reliable?.sdpUnacknowledged === true) await this.#reliable.settled();
+    if (this.#cancelled) throw new SipError(487, 'the caller cancelled the call', { code: 'ERR_SIP_CANCELLED' });
+    if (this.finished) throw new SipError(500, 'the call already has a final response', { code: 'ERR_SIP_STATE' });
+    this.#finish();
     const { request } = this.inbound;
     const dialog = new SipDialog(
       {
+        role: 'uas',
         callId: request.callId,
         localTag: this.inbound.toTag,
         remoteTag: request.from.tag ?? '',
@@ -97,24 +135,25 @@ export class SipIncomingCall implements IncomingCall {
         remoteTarget: request.contacts[0]?.uri ?? request.from.uri,
         routeSet: request.recordRoutes.map(formatNameAddr),
         remoteSeq: request.cseq.seq,
+        localSeq: initialCSeq(),
         flow: this.inbound.flow,
         localAddress: this.#localAddress,
         localSdp: sdp,
+        remoteAllow: allowedMethods(request),
+        sessionTimer: activeAfterUas(this.sessionTimer),
       },
       this.ctx,
     );
     this.ctx.addDialog(dialog);
     const response = this.inbound.build(200, {
-      headers: [this.#contact(), ALLOW_FIELD, SUPPORTED_FIELD, SDP_CONTENT_TYPE],
+      headers: [this.#contact(), ALLOW_FIELD, SUPPORTED_FIELD, ...uasResponseFields(this.sessionTimer), SDP_CONTENT_TYPE],
       body: sdp,
       copyRecordRoute: true,
     });
     this.tx.respond(200, response);
     const lateOffer = this.offer === null;
-    return dialog.awaitAck(request.cseq.seq, response, this.inbound.destination).then((ackBody) => ({
-      dialog,
-      ackSdp: lateOffer ? ackBody : null,
-    }));
+    const ackBody = await dialog.awaitAck(request.cseq.seq, response, this.inbound.destination);
+    return { dialog, ackSdp: lateOffer ? ackBody : null };
   }
 
   reject(status: number, options: { reason?: string; warning?: string; headers?: Readonly<Record<string, string>> } = {}): void {
@@ -122,7 +161,7 @@ export class SipIncomingCall implements IncomingCall {
       throw new SipError(500, `reject() needs a status from 300 to 699, got ${status}`, { code: 'ERR_SIP_STATE' });
     }
     if (this.finished) return;
-    this.#finalSent = true;
+    this.#finish();
     const headers: HeaderField[] = [];
     if (options.warning !== undefined) headers.push(warningField(this.#localAddress, options.warning));
     for (const [name, value] of Object.entries(options.headers ?? {})) {
@@ -140,7 +179,7 @@ export class SipIncomingCall implements IncomingCall {
   cancel(): void {
     if (this.finished) return;
     this.#cancelled = true;
-    this.#finalSent = true;
+    this.#finish();
     this.inbound.respond(487);
     const listeners = this.#cancelListeners;
     this.#cancelListeners = [];
@@ -150,8 +189,14 @@ export class SipIncomingCall implements IncomingCall {
   /** Shutdown before the app answered: 503. */
   shutdown(): void {
     if (this.finished) return;
-    this.#finalSent = true;
+    this.#finish();
     this.inbound.respond(503, { headers: [{ name: 'retry-after', value: '5' }] });
+  }
+
+  #finish(): void {
+    this.#finalSent = true;
+    this.#reliable?.stop();
+    this.ctx.trackEarly(this.#earlyKey, null);
   }
 
   #contact(): HeaderField {

@@ -1,6 +1,8 @@
 /** Public surface of the embedded SIP stack. Other folders import from here only. */
 export { SipError, type SipErrorCode } from './errors.js';
-export { UasCore, CLOSE_BYE_WAIT_MS, type UasCoreOptions } from './uas-core.js';
+export { SipCore, CLOSE_BYE_WAIT_MS, type SipCoreOptions } from './sip-core.js';
+export { Authenticator, type AuthVerdict } from './auth/authenticator.js';
+export { InMemoryLocationService, type LocationService, type Binding } from './registrar/location-service.js';
 export type { SipCounters } from './counters.js';
 export { parseSipMessage, DEFAULT_MAX_HEADER_LINE_BYTES, type ParseResult, type ParseError, type ParseErrorCode, type ParserLimits } from './parser.js';
 export { serializeMessage, serializeRequest, serializeResponse } from './serializer.js';

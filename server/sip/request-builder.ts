@@ -1,5 +1,6 @@
 /**
- * Requests we originate inside a dialog (BYE today), RFC 3261 §12.2.1.1:
+ * Requests we originate (BYE, re-INVITE, UPDATE, INFO, PRACK in a dialog,
+ * INVITE and CANCEL outside one), RFC 3261 §8.1.1 and §12.2.1.1:
  * Request-URI and Route from the remote target and route set (loose and
  * strict routing), From/To swapped to our side, a fresh branch, and the
  * destination from the next hop's URI (RFC 3263 DNS SRV is not done; host
@@ -25,6 +26,8 @@ const DEFAULT_PORT = 5060;
 const TRANSPORTS: ReadonlyMap<string, SipTransportName> = new Map([
   ['udp', 'udp'],
   ['tcp', 'tcp'],
+  ['ws', 'ws'],
+  ['wss', 'ws'],
 ]);
 
 /** RFC 3261 §12.2.1.1: loose routing when the first route has `lr`, strict routing otherwise. */
@@ -67,17 +70,25 @@ export interface InDialogRequest {
   readonly callId: string;
   /** Our From: the dialog's local URI with our tag. */
   readonly from: string;
-  /** Their To: the dialog's remote URI with their tag. */
+  /** Their To: the dialog's remote URI with their tag (no tag outside a dialog). */
   readonly to: string;
   readonly cseq: number;
   readonly transport: SipTransportName;
   readonly localAddress: string;
   readonly localPort: number;
   readonly userAgent: string;
+  /** Reuse a branch (CANCEL and the ACK for a non-2xx share their INVITE's); a new one otherwise. */
+  readonly branch?: string;
+  /** Contact header value, for requests that need one (INVITE, UPDATE, REGISTER). */
+  readonly contact?: string;
+  /** Extra fields after the standard ones (Session-Expires, RAck, Content-Type...). */
+  readonly headers?: readonly HeaderField[];
+  readonly body?: string | null;
 }
 
+/** Builds a request (RFC 3261 §8.1.1): Via with a branch (and rport), Max-Forwards, Route set, From/To/Call-ID/CSeq. */
 export function buildInDialogRequest(request: InDialogRequest): { bytes: Buffer; branch: string } {
-  const branch = newBranch();
+  const branch = request.branch ?? newBranch();
   const headers: HeaderField[] = [
     { name: 'via', value: `SIP/2.0/${request.transport.toUpperCase()} ${bracketHost(request.localAddress)}:${request.localPort};branch=${branch};rport` },
     { name: 'max-forwards', value: '70' },
@@ -88,7 +99,12 @@ export function buildInDialogRequest(request: InDialogRequest): { bytes: Buffer;
     { name: 'to', value: request.to },
     { name: 'call-id', value: request.callId },
     { name: 'cseq', value: `${request.cseq} ${request.method}` },
-    { name: 'user-agent', value: request.userAgent },
   );
-  return { bytes: serializeRequest(request.method, request.routing.requestUri, headers), branch };
+  if (request.contact !== undefined) headers.push({ name: 'contact', value: request.contact });
+  if (request.headers !== undefined) headers.push(...request.headers);
+  headers.push({ name: 'user-agent', value: request.userAgent });
+  return { bytes: serializeRequest(request.method, request.routing.requestUri, headers, request.body ?? null), branch };
 }
+
+/** The same builder for requests outside a dialog (the initial INVITE of a call we place). */
+export const buildRequest = buildInDialogRequest;

@@ -26,6 +26,10 @@ export class TcpConnection implements StreamConnection {
   #closed = false;
   readonly #framer: SipStreamFramer;
   #flow: Flow;
+  /** Accepted sockets are connected from the start; ours once 'connect' fires. */
+  #connected: boolean;
+  /** Told if an outbound connection closes before it ever connected. */
+  #onConnectFailed: Array<() => void> = [];
   /** "address:port" of the peer as first known, the key for connection reuse. */
   readonly remoteKey: string;
 
@@ -38,18 +42,24 @@ export class TcpConnection implements StreamConnection {
     remote?: { address: string; port: number },
   ) {
     this.#framer = new SipStreamFramer(maxMessageBytes);
+    this.#connected = remote === undefined;
     this.#flow = this.#makeFlow(remote);
     this.remoteKey = `${this.#flow.remoteAddress}:${this.#flow.remotePort}`;
     socket.setNoDelay(true);
     socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
     socket.on('connect', () => {
+      this.#connected = true;
+      this.#onConnectFailed = [];
       this.#flow = this.#makeFlow(remote);
     });
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => errors.record('tcp-socket', error));
     socket.on('close', () => {
       this.#closed = true;
+      const failed = this.#connected ? [] : this.#onConnectFailed;
+      this.#onConnectFailed = [];
       handlers.onClosed(this);
+      for (const callback of failed) callback();
     });
   }
 
@@ -61,6 +71,11 @@ export class TcpConnection implements StreamConnection {
     return this.#flow;
   }
 
+
+  /** Calls `callback` if this (outbound, still connecting) connection fails to connect. */
+  whenConnectFails(callback: () => void): void {
+    if (!this.#connected && !this.#closed) this.#onConnectFailed.push(callback);
+  }
 
   write(data: Buffer): boolean {
     if (this.#closed || this.socket.destroyed) return false;

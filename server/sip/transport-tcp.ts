@@ -60,16 +60,23 @@ export class TcpTransport {
     return this.#all.size;
   }
 
-  /** Writes on `preferred` if it is alive, else on a connection to address:port (opened if needed). */
-  send(data: Buffer, address: string, port: number, preferred: StreamConnection | null): void {
-    if (this.#closed) return;
-    if (preferred !== null && preferred.write(data)) return;
+  /**
+   * Writes on `preferred` if it is alive, else on a connection to address:port
+   * (opened if needed). `onError` hears of a connection that never connects.
+   */
+  send(data: Buffer, address: string, port: number, preferred: StreamConnection | null, onError?: () => void): boolean {
+    if (this.#closed) return false;
+    if (preferred !== null && preferred.write(data)) return true;
     const key = `${address}:${port}`;
     const existing = this.#connections.get(key);
-    if (existing !== undefined && existing.write(data)) return;
+    if (existing !== undefined && existing.write(data)) {
+      if (onError) existing.whenConnectFails(onError);
+      return true;
+    }
     const socket = connect({ host: address, port, noDelay: true });
     const connection = this.#adopt(socket, { address, port });
-    connection.write(data);
+    if (onError) connection.whenConnectFails(onError);
+    return connection.write(data);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,14 @@ import type { TransportErrorTally } from './transport-errors.js';
 
 export type DatagramHandler = (data: Buffer, flow: Flow) => void;
 
+/**
+ * Socket buffer size we ask for. The kernel default (~208 KiB) holds about a
+ * thousand SIP datagrams: a 100 ms pause of the event loop (GC, a busy core) at
+ * a few thousand messages per second overflows it, and every dropped INVITE
+ * costs the caller a 500 ms retransmission. Linux caps it at net.core.rmem_max.
+ */
+export const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpTransport {
   #closed = false;
   readonly #onSent: (error: Error | null) => void;
@@ -31,6 +39,12 @@ export class UdpTransport {
       socket.once('error', onBindError);
       socket.bind(port, host, () => {
         socket.off('error', onBindError);
+        try {
+          socket.setRecvBufferSize(UDP_BUFFER_BYTES);
+          socket.setSendBufferSize(UDP_BUFFER_BYTES);
+        } catch (error) {
+          errors.record('udp-buffer', error); // not fatal: the kernel default stays
+        }
         const address = socket.address();
         const transport = new UdpTransport(socket, { host, port: address.port }, errors);
         socket.on('error', (error) => errors.record('udp-socket', error));

@@ -9,7 +9,7 @@ import { formatVia, receivedVia } from './headers/via.js';
 import type { SipRequest } from './message.js';
 import { bareHost } from './uri.js';
 
-/** A connection-oriented transport's connection (TCP today; TLS/WS later). */
+/** A connection-oriented transport's connection (TCP or WebSocket). */
 export interface StreamConnection {
   readonly id: number;
   readonly closed: boolean;
@@ -41,9 +41,13 @@ export interface Destination {
 export interface TransportSender {
   /**
    * Sends, never throws. False when it cannot even try (no listener for that
-   * transport, shutting down); later socket failures are counted and logged.
+   * transport, no live connection to a WebSocket peer, shutting down). Later
+   * socket failures are counted and logged; on stream transports a connection
+   * that could not be opened or broke before the bytes were written also calls
+   * `onError` (RFC 3261 §18.4: the transaction hears of transport failures).
+   * UDP never calls it: a lost datagram is what retransmission is for.
    */
-  send(data: Buffer, destination: Destination): boolean;
+  send(data: Buffer, destination: Destination, onError?: () => void): boolean;
 }
 
 const DEFAULT_SIP_PORT = 5060;

@@ -47,7 +47,7 @@ export class TwoXxRetransmitter {
     this.#cancelRetransmit = this.scheduler.schedule(this.#interval, () => {
       if (this.#stopped) return;
       this.resend();
-      this.#interval = backoff(this.#interval);
+      this.#interval = backoff(this.#interval, this.timers.T2);
       this.#schedule();
     });
   }

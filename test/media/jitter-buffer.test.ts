@@ -48,7 +48,7 @@ t.test('in-order packets play after the target delay, one per tick', async (t) =
   const frames = Array.from({ length: 8 }, () => pull(jb));
   t.same(frames.map((f) => f.kind), ['silence', 'silence', 'silence', 'audio', 'audio', 'audio', 'audio', 'audio']);
   t.same(frames.slice(3).map(fillOf), [1, 2, 3, 4, 5]);
-  t.same(jb.counters(), { received: 5, late: 0, duplicates: 0, outOfOrder: 0, lost: 0, concealedSamples: 0, resyncs: 0, undecodable: 0 });
+  t.same(jb.counters(), { received: 5, late: 0, duplicates: 0, outOfOrder: 0, lost: 0, concealedSamples: 0, fecSamples: 0, resyncs: 0, undecodable: 0 });
 });
 
 t.test('reordered packets are played in sequence', async (t) => {
@@ -286,4 +286,46 @@ t.test('a wideband decoder (sample rate = 2 × clock rate) fills 320-sample fram
   jb.pull(out);
   t.equal(jb.pull(out), 'audio');
   t.ok(out.every((v) => v === 4));
+});
+
+/** A byte decoder with codec PLC (fills 200) and in-band FEC (fills 100 + the next packet's byte). */
+function lossToolsDecoder(calls: string[]): AudioDecoder {
+  return {
+    decode: byteDecoder.decode,
+    conceal(out, samples) {
+      calls.push(`conceal ${samples}`);
+      out.fill(200, 0, samples);
+      return samples;
+    },
+    decodeFec(next, out, samples) {
+      calls.push(`fec ${samples} from ${next[0] ?? -1}`);
+      out.fill(100 + (next[0] ?? 0), 0, samples);
+      return samples;
+    },
+  };
+}
+
+t.test('a lost packet is rebuilt from the next packet’s FEC when that packet is already here', async (t) => {
+  const calls: string[] = [];
+  const jb = new JitterBuffer({ clockRate: 8000, sampleRate: 8000, targetDelayMs: 60, decoder: lossToolsDecoder(calls) });
+  for (const seq of [1, 2, 4, 5]) jb.push(seq, seq * FRAME, SSRC, seq === 1, payload(seq));
+  const frames = Array.from({ length: 8 }, () => pull(jb)).slice(3);
+  t.same(frames.map(fillOf), [1, 2, 104, 4, 5], 'frame 3 comes from packet 4’s FEC, then packet 4 plays');
+  t.same(calls, ['fec 160 from 4']);
+  t.equal(jb.counters().fecSamples, FRAME);
+  t.equal(jb.counters().concealedSamples, FRAME);
+  t.equal(jb.counters().lost, 1);
+});
+
+t.test('without the next packet the codec’s PLC conceals; a long hole uses PLC then FEC for its end', async (t) => {
+  const calls: string[] = [];
+  const jb = new JitterBuffer({ clockRate: 8000, sampleRate: 8000, targetDelayMs: 60, decoder: lossToolsDecoder(calls) });
+  jb.push(1, FRAME, SSRC, true, payload(1));
+  const early = Array.from({ length: 5 }, () => pull(jb)).slice(3);
+  t.same(early.map(fillOf), [1, 200], 'nothing queued: codec PLC');
+  // Packets 2-4 are lost: 2 was concealed blind above; when 5 arrives, 3 gets PLC and 4 comes from 5's FEC.
+  jb.push(5, 5 * FRAME, SSRC, false, payload(5));
+  const later = Array.from({ length: 3 }, () => pull(jb));
+  t.same(later.map(fillOf), [200, 105, 5]);
+  t.same(calls, ['conceal 160', 'conceal 160', 'fec 160 from 5']);
 });

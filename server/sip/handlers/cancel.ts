@@ -8,7 +8,9 @@ import type { MethodHandler } from './types.js';
 export const handleCancel: MethodHandler = (inbound, core) => {
   const pending = core.findPendingInvite(inbound.request);
   if (pending === undefined) {
-    inbound.respond(481);
+    // Answered already: "the CANCEL has no effect on the processing of the original request" (200);
+    // no such INVITE at all: 481.
+    inbound.respond(core.inviteTransactionExists(inbound.request) ? 200 : 481);
     return;
   }
   // §9.2: "The To tag of the response to the CANCEL and the To tag in the response to the

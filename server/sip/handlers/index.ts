@@ -6,6 +6,8 @@ import { handleInfo } from './info.js';
 import { handleInvite } from './invite.js';
 import { methodNotAllowed, notImplemented } from './not-served.js';
 import { handleOptions } from './options.js';
+import { handlePrack } from './prack.js';
+import { handleRegister } from './register.js';
 import type { MethodHandler } from './types.js';
 import { handleUpdate } from './update.js';
 
@@ -33,14 +35,13 @@ const HANDLERS: Readonly<Record<KnownMethod, MethodHandler>> = {
   OPTIONS: handleOptions,
   INFO: handleInfo,
   UPDATE: handleUpdate,
-  REGISTER: methodNotAllowed,
+  REGISTER: handleRegister,
   SUBSCRIBE: methodNotAllowed,
   NOTIFY: methodNotAllowed,
   PUBLISH: methodNotAllowed,
   MESSAGE: methodNotAllowed,
   REFER: methodNotAllowed,
-  // We never send reliable provisionals (no 100rel), so there is nothing to PRACK.
-  PRACK: methodNotAllowed,
+  PRACK: handlePrack,
 };
 
 /** Methods are case-sensitive (RFC 3261 §7.1); own-property lookup keeps "constructor" & co. out. */

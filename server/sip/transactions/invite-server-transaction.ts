@@ -8,10 +8,9 @@
  *   Proceeding --300-699--> Completed --ACK--> Confirmed --Timer I--> Terminated
  *                           Completed --Timer H--> Terminated (no ACK)
  */
-import type { SipRequest } from '../message.js';
 import { NO_TIMER, type CancelTimer } from './scheduler.js';
 import { backoff } from './timers.js';
-import type { TransactionEnv } from './transaction.js';
+import { retainable, type TransactionEnv } from './transaction.js';
 
 export type InviteServerState = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
 
@@ -23,12 +22,17 @@ export class InviteServerTransaction {
   #interval: number;
   #cancelRetransmit: CancelTimer = NO_TIMER;
   #cancelTimeout: CancelTimer = NO_TIMER;
+  #cancelTrying: CancelTimer = NO_TIMER;
+  #buildTrying: (() => Buffer) | null = null;
   /** Called if Timer H fires: our non-2xx final response was never acknowledged. */
   onAckTimeout: (() => void) | null = null;
+  /** Called if a response could not be handed to the transport. */
+  onTransportError: (() => void) | null = null;
+  /** Called once, when the final response (or termination) leaves Proceeding. */
+  onFinished: (() => void) | null = null;
 
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
     private readonly env: TransactionEnv,
   ) {
     this.#interval = env.timers.TIMER_G;
@@ -48,8 +52,23 @@ export class InviteServerTransaction {
     return this.#state !== 'proceeding';
   }
 
+  /**
+   * §17.2.1: "The server transaction MUST generate a 100 (Trying) response unless it knows that
+   * the TU will generate a provisional or final response within 200 ms". We cannot know, so we
+   * wait `delayMs` (under 200 ms and T1) and send the 100 only if the TU has not answered by then:
+   * a call answered at once costs one datagram less.
+   */
+  sendTryingAfter(delayMs: number, build: () => Buffer): void {
+    this.#buildTrying = build;
+    this.#cancelTrying = this.env.scheduler.schedule(delayMs, () => this.#sendTrying());
+  }
+
   /** A retransmission of the INVITE. Returns true when a response was re-sent. */
   receiveRequest(): boolean {
+    if (this.#state === 'proceeding' && this.#lastResponse === null && this.#buildTrying !== null) {
+      this.#sendTrying(); // the caller is waiting longer than we planned: the 100 now
+      return true;
+    }
     if (this.#state === 'proceeding' || this.#state === 'completed') {
       // §17.2.1: "If a request retransmission is received while in the "Proceeding" state, the most
       // recent provisional response that was received from the TU MUST be passed to the transport
@@ -67,15 +86,20 @@ export class InviteServerTransaction {
   /** The TU's response (provisional or final). Ignored once a final response went out. */
   respond(status: number, data: Buffer): void {
     if (this.#state !== 'proceeding') return;
+    this.#cancelTrying();
+    this.#cancelTrying = NO_TIMER;
+    this.#buildTrying = null;
     this.#lastResponse = data;
     this.#lastStatus = status;
     this.env.send(data);
     if (status < 200) return; // §17.2.1: provisional responses keep the transaction in Proceeding.
+    this.#finished();
     if (status < 300) {
       // RFC 6026 §7.1: "If, while in the 'Proceeding' state, the TU passes a 2xx response to the
       // server transaction, the server transaction MUST pass this response to the transport layer
       // for transmission ... The server transaction MUST then transition to the 'Accepted' state."
       this.#state = 'accepted';
+      this.#lastResponse = null; // never re-sent from here: the dialog layer retransmits 2xx
       this.#cancelTimeout = this.env.scheduler.schedule(this.env.timers.TIMER_L, () => this.#terminate());
       return;
     }
@@ -85,7 +109,10 @@ export class InviteServerTransaction {
     // transports, timer G is set to fire in T1 seconds ... When the "Completed" state is entered,
     // timer H MUST be set to fire in 64*T1 seconds for all transports."
     this.#state = 'completed';
-    if (!this.env.reliable) this.#scheduleRetransmit();
+    if (!this.env.reliable) {
+      this.#lastResponse = retainable(data); // kept for Timer G/H
+      this.#scheduleRetransmit();
+    }
     this.#cancelTimeout = this.env.scheduler.schedule(this.env.timers.TIMER_H, () => {
       // §17.2.1: "If timer H fires while in the "Completed" state, it implies that the ACK was never
       // received. In this case, the server transaction MUST transition to the "Terminated" state,
@@ -113,7 +140,17 @@ export class InviteServerTransaction {
     return this.#state === 'confirmed';
   }
 
-  /** Transport failure or shutdown: terminate without further sends. */
+  /**
+   * §17.2.4: a response could not be sent (no connection could be opened). The transaction ends
+   * and the TU hears of it through `onTransportError`.
+   */
+  transportError(): void {
+    if (this.#state === 'terminated') return;
+    this.#terminate();
+    this.onTransportError?.();
+  }
+
+  /** Shutdown: terminate without further sends. */
   dispose(): void {
     this.#terminate();
   }
@@ -124,16 +161,30 @@ export class InviteServerTransaction {
       // retransmission, and timer G is set to fire in MIN(2*T1, T2) seconds."
       if (this.#state !== 'completed' || this.#lastResponse === null) return;
       this.env.send(this.#lastResponse);
-      this.#interval = backoff(this.#interval);
+      this.#interval = backoff(this.#interval, this.env.timers.T2);
       this.#scheduleRetransmit();
     });
   }
 
+  #sendTrying(): void {
+    const build = this.#buildTrying;
+    this.#buildTrying = null;
+    if (build !== null && this.#state === 'proceeding' && this.#lastResponse === null) this.respond(100, build());
+  }
+
+  #finished(): void {
+    const callback = this.onFinished;
+    this.onFinished = null;
+    callback?.();
+  }
+
   #terminate(): void {
     if (this.#state === 'terminated') return;
+    this.#finished();
     this.#state = 'terminated';
     this.#cancelRetransmit();
     this.#cancelTimeout();
+    this.#cancelTrying();
     this.env.onTerminated();
   }
 }

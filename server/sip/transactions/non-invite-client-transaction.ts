@@ -7,7 +7,7 @@
  */
 import type { SipResponse } from '../message.js';
 import { NO_TIMER, type CancelTimer } from './scheduler.js';
-import { T2, backoff } from './timers.js';
+import { backoff } from './timers.js';
 import type { TransactionEnv } from './transaction.js';
 
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -97,7 +97,7 @@ export class NonInviteClientTransaction {
       // state, the request MUST be passed to the transport layer for retransmission, and Timer E
       // MUST be reset with a value of T2 seconds."
       this.env.send(this.request);
-      this.#interval = this.#state === 'proceeding' ? T2 : backoff(this.#interval);
+      this.#interval = this.#state === 'proceeding' ? this.env.timers.T2 : backoff(this.#interval, this.env.timers.T2);
       this.#scheduleRetransmit();
     });
   }

@@ -4,9 +4,8 @@
  *   Trying --1xx--> Proceeding --1xx--> Proceeding
  *   Trying/Proceeding --200-699--> Completed --Timer J--> Terminated
  */
-import type { SipRequest } from '../message.js';
 import { NO_TIMER, type CancelTimer } from './scheduler.js';
-import type { TransactionEnv } from './transaction.js';
+import { retainable, type TransactionEnv } from './transaction.js';
 
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
@@ -19,7 +18,6 @@ export class NonInviteServerTransaction {
 
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
     private readonly env: TransactionEnv,
   ) {}
 
@@ -60,8 +58,17 @@ export class NonInviteServerTransaction {
     // transaction enters the "Completed" state, it MUST set Timer J to fire in 64*T1 seconds for
     // unreliable transports, and zero seconds for reliable transports."
     this.#state = 'completed';
-    if (this.env.reliable) this.#terminate();
-    else this.#cancelTimerJ = this.env.scheduler.schedule(this.env.timers.TIMER_J, () => this.#terminate());
+    if (this.env.reliable) {
+      this.#terminate();
+      return;
+    }
+    this.#lastResponse = retainable(data); // kept for Timer J
+    this.#cancelTimerJ = this.env.scheduler.schedule(this.env.timers.TIMER_J, () => this.#terminate());
+  }
+
+  /** §17.2.4: the response could not be sent: nothing more to do but end. */
+  transportError(): void {
+    this.#terminate();
   }
 
   dispose(): void {

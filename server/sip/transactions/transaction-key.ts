@@ -35,3 +35,15 @@ export function responseClientKey(response: SipResponse): string | null {
   const branch = response.via[0]?.branch;
   return branch ? clientTransactionKey(branch, response.cseq.method) : null;
 }
+
+/**
+ * A copy of `key` that shares no memory with the message it was built from.
+ * Keys are concatenations of header values, and V8 keeps those as views into
+ * the whole received header section: a key stored for the 32 s a transaction
+ * lives would pin every message's text. Concatenating then slicing makes V8
+ * flatten into a fresh string (measured: 40 MB retained for 2000 keys built
+ * from 20 kB heads, 3 MB with this).
+ */
+export function storedKey(key: string): string {
+  return (' ' + key).slice(1);
+}

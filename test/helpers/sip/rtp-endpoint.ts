@@ -30,6 +30,8 @@ export interface ReceivedAudio {
   readonly packets: readonly ReceivedPacket[];
   /** Decoded audio (G.711 payload types only), concatenated in arrival order. */
   readonly pcm: Int16Array;
+  /** Every packet's payload (a copy), in arrival order: for codecs the client does not decode itself. */
+  readonly payloads: readonly Uint8Array[];
   /** Datagrams that were not RTP version 2 or were truncated. */
   readonly malformed: number;
 }
@@ -51,6 +53,7 @@ export class RtpEndpoint {
   ]);
   private readonly packets: ReceivedPacket[] = [];
   private readonly chunks: Int16Array[] = [];
+  private readonly payloads: Uint8Array[] = [];
   private malformed = 0;
   private readonly ssrc = (Math.random() * 2 ** 32) >>> 0;
   private sequence = Math.floor(Math.random() * 65536);
@@ -85,14 +88,27 @@ export class RtpEndpoint {
    * bit. Resolves with the number of packets sent once the last one is out.
    */
   async sendPcm(pcm: Int16Array, options: SendOptions): Promise<number> {
-    const remote = this.remote;
-    if (remote === null) throw new Error('RTP remote address unknown (no SDP answer yet)');
     const ptime = options.ptime ?? 20;
     const frameSamples = ((options.clockRate ?? 8000) * ptime) / 1000;
+    const frames: Uint8Array[] = [];
+    for (let offset = 0; offset + frameSamples <= pcm.length; offset += frameSamples) {
+      frames.push(g711Encode(options.law, pcm.subarray(offset, offset + frameSamples)));
+    }
+    return this.sendPayloads(frames, { payloadType: options.payloadType, ptime, timestampStep: frameSamples });
+  }
+
+  /**
+   * Sends already encoded payloads (any codec), one every `ptime` ms on
+   * absolute deadlines, the timestamp advancing `timestampStep` per packet;
+   * the first carries the marker bit. Resolves with the number sent.
+   */
+  async sendPayloads(payloads: readonly Uint8Array[], options: { payloadType: number; ptime: number; timestampStep: number }): Promise<number> {
+    const remote = this.remote;
+    if (remote === null) throw new Error('RTP remote address unknown (no SDP answer yet)');
     const start = performance.now();
     let sent = 0;
-    for (let offset = 0; offset + frameSamples <= pcm.length; offset += frameSamples) {
-      const wait = start + sent * ptime - performance.now();
+    for (const payload of payloads) {
+      const wait = start + sent * options.ptime - performance.now();
       if (wait > 0) {
         try {
           await delay(wait, undefined, { signal: this.abort.signal });
@@ -101,9 +117,8 @@ export class RtpEndpoint {
         }
       }
       if (this.closed) return sent;
-      const payload = g711Encode(options.law, pcm.subarray(offset, offset + frameSamples));
       this.socket.send(this.packet(options.payloadType, sent === 0, payload), remote.port, remote.host);
-      this.nextTimestamp = (this.nextTimestamp + frameSamples) >>> 0;
+      this.nextTimestamp = (this.nextTimestamp + options.timestampStep) >>> 0;
       sent++;
     }
     return sent;
@@ -128,6 +143,7 @@ export class RtpEndpoint {
       return;
     }
     this.packets.push({ ...parsed.header, source });
+    this.payloads.push(parsed.payload.slice());
     const law = this.laws.get(parsed.header.payloadType);
     if (law !== undefined) this.chunks.push(g711Decode(law, parsed.payload));
     const count = this.packets.length;
@@ -146,7 +162,7 @@ export class RtpEndpoint {
       pcm.set(chunk, at);
       at += chunk.length;
     }
-    return { packets: [...this.packets], pcm, malformed: this.malformed };
+    return { packets: [...this.packets], pcm, payloads: [...this.payloads], malformed: this.malformed };
   }
 
   /** Resolves once at least `count` RTP packets have arrived in total. */

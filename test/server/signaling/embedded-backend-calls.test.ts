@@ -45,7 +45,7 @@ t.test('INVITE → 100 → 200 → ACK → remote BYE over UDP', async (t) => {
   const ok = await peer.response(200, 'INVITE');
   t.equal(ok.to.tag, toTag, 'the same tag on every response');
   t.equal(headerValue(ok.headers, 'contact'), `<sip:127.0.0.1:${udpPort}>`);
-  t.equal(headerValue(ok.headers, 'allow'), 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE');
+  t.equal(headerValue(ok.headers, 'allow'), 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK, REGISTER');
   t.equal(headerValue(ok.headers, 'content-type'), 'application/sdp');
   t.equal(headerValue(ok.headers, 'server'), 'voxbridge-test');
   t.match(headerValue(ok.headers, 'via'), new RegExp(`;rport=${peer.port};received=127\\.0\\.0\\.1`), 'Via stamped per RFC 3581');
@@ -169,7 +169,7 @@ t.test('reject() with a Warning and extra headers; retransmitted INVITE is absor
   await t.rejects(call.answer(ANSWER_SDP), { code: 'ERR_SIP_STATE' });
 });
 
-t.test('re-INVITE: the app answers through onOffer, 491 while one is pending, SipError status on refusal', async (t) => {
+t.test('re-INVITE: the app answers through onOffer, 500 while one is pending, SipError status on refusal', async (t) => {
   const peer = await openPeer(t);
   const { backend, udpPort } = await startBackend(t);
   const callId = uniqueId('call-');
@@ -187,7 +187,7 @@ t.test('re-INVITE: the app answers through onOffer, 491 while one is pending, Si
   t.equal(bodyText(first), ANSWER_SDP);
   await peer.send(sipRequest({ method: 'ACK', port: peer.port, callId, toTag, cseq: 2 }), udpPort);
 
-  // With a handler that waits: a second offer meanwhile gets 491.
+  // With a handler that waits: a second offer meanwhile gets 500 + Retry-After (RFC 3311 §5.2).
   let release: (sdp: string) => void = () => undefined;
   const offers: Array<string | null> = [];
   dialog.onOffer((offer) => {
@@ -199,7 +199,8 @@ t.test('re-INVITE: the app answers through onOffer, 491 while one is pending, Si
   await peer.send(sipRequest({ method: 'INVITE', port: peer.port, callId, toTag, cseq: 3, body: OFFER_SDP.replace('40000', '40010') }), udpPort);
   await peer.response(100, 'INVITE');
   await peer.send(sipRequest({ method: 'UPDATE', port: peer.port, callId, toTag, cseq: 4, body: OFFER_SDP }), udpPort);
-  await peer.response(491, 'UPDATE');
+  const overlapping = await peer.response(500, 'UPDATE');
+  t.ok(headerValue(overlapping.headers, 'retry-after'), 'with Retry-After');
   release('v=0\r\nnew answer\r\n');
   const second = await peer.response(200, 'INVITE');
   t.equal(bodyText(second), 'v=0\r\nnew answer\r\n');

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { headerValue } from '../../../server/sip/message.js';
+import { headerValue, headerValues } from '../../../server/sip/message.js';
 import { startBackend } from '../sip/fixtures/backend-harness.js';
 import { fixture } from '../sip/fixtures/fixture-files.js';
 import { UdpPeer } from '../sip/fixtures/raw-peer.js';
@@ -16,11 +16,11 @@ t.test('OPTIONS → 200 with Allow, Accept, Accept-Encoding, Accept-Language, Su
   const { peer, port } = await setup(t);
   await peer.send(sipRequest({ method: 'OPTIONS', port: peer.port, uri: 'sip:127.0.0.1' }), port);
   const ok = await peer.response(200, 'OPTIONS');
-  t.equal(headerValue(ok.headers, 'allow'), 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE');
-  t.equal(headerValue(ok.headers, 'accept'), 'application/sdp');
+  t.equal(headerValue(ok.headers, 'allow'), 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK, REGISTER');
+  t.equal(headerValue(ok.headers, 'accept'), 'application/sdp, application/dtmf-relay, application/dtmf');
   t.equal(headerValue(ok.headers, 'accept-encoding'), 'identity');
   t.equal(headerValue(ok.headers, 'accept-language'), 'en');
-  t.equal(headerValue(ok.headers, 'supported'), '');
+  t.same(headerValues(ok.headers, 'supported'), ['timer', '100rel']);
   t.ok(ok.to.tag);
   // The SIPp-style fixture works too, and Max-Forwards 0 is fine for OPTIONS.
   await peer.send(fixture('options.sip').toString().replace('5061', String(peer.port)).replace('Max-Forwards: 70', 'Max-Forwards: 0'), port);
@@ -31,10 +31,10 @@ t.test('unknown method → 501, known but not served → 405, both with Allow', 
   const { peer, port } = await setup(t);
   await peer.send(sipRequest({ method: 'FROBNICATE', port: peer.port }), port);
   const notImplemented = await peer.response(501, 'FROBNICATE');
-  t.equal(headerValue(notImplemented.headers, 'allow'), 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE');
+  t.equal(headerValue(notImplemented.headers, 'allow'), 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK, REGISTER');
   await peer.send(sipRequest({ method: 'constructor', port: peer.port }), port);
   await peer.response(501, 'constructor');
-  for (const method of ['REGISTER', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'MESSAGE', 'REFER', 'PRACK']) {
+  for (const method of ['SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'MESSAGE', 'REFER']) {
     await peer.send(sipRequest({ method, port: peer.port }), port);
     const notAllowed = await peer.response(405, method);
     t.ok(headerValue(notAllowed.headers, 'allow'), `${method}: Allow present`);
@@ -43,13 +43,13 @@ t.test('unknown method → 501, known but not served → 405, both with Allow', 
 
 t.test('in-dialog requests for no dialog → 481; ACK for nothing is dropped', async (t) => {
   const { peer, port } = await setup(t);
-  for (const method of ['BYE', 'INFO', 'UPDATE', 'INVITE']) {
+  for (const method of ['BYE', 'INFO', 'UPDATE', 'INVITE', 'PRACK']) {
     await peer.send(sipRequest({ method, port: peer.port, toTag: 'nosuchdialog' }), port);
     await peer.response(481, method);
   }
   await peer.send(sipRequest({ method: 'BYE', port: peer.port }), port);
   await peer.response(481, 'BYE');
-  await peer.response(100, 'INVITE'); // the stray re-INVITE got its 100 Trying first
+  t.equal(peer.queued.filter((m) => m.kind === 'response' && m.status === 100).length, 0, 'no 100 Trying for an INVITE refused at once');
   await peer.send(sipRequest({ method: 'ACK', port: peer.port, toTag: 'nosuchdialog' }), port);
   await peer.send(sipRequest({ method: 'OPTIONS', port: peer.port }), port);
   const next = await peer.next();
@@ -62,9 +62,9 @@ t.test('Max-Forwards 0 → 483; Require → 420 with Unsupported; bad body → 4
   backend.onInvite(() => invites++);
   await peer.send(sipRequest({ method: 'INVITE', port: peer.port, maxForwards: 0, body: OFFER_SDP }), port);
   await peer.response(483, 'INVITE');
-  await peer.send(sipRequest({ method: 'INVITE', port: peer.port, extra: ['Require: 100rel, timer'], body: OFFER_SDP }), port);
+  await peer.send(sipRequest({ method: 'INVITE', port: peer.port, extra: ['Require: 100rel, replaces, foo'], body: OFFER_SDP }), port);
   const badExtension = await peer.response(420, 'INVITE');
-  t.equal(headerValue(badExtension.headers, 'unsupported'), '100rel, timer');
+  t.equal(headerValue(badExtension.headers, 'unsupported'), 'replaces, foo', 'only the tags we lack');
   await peer.send(sipRequest({ method: 'INVITE', port: peer.port, body: '<xml/>', contentType: 'application/xml' }), port);
   const media = await peer.response(415, 'INVITE');
   t.equal(headerValue(media.headers, 'accept'), 'application/sdp');
@@ -124,9 +124,23 @@ t.test('a malformed response is dropped, a stray one is counted', async (t) => {
   t.equal(counters.strayResponses, 1);
 });
 
-t.test('no INVITE handler registered: 480', async (t) => {
+t.test('no INVITE handler registered: 480 (no 100 Trying: the answer came first)', async (t) => {
   const { peer, port } = await setup(t);
   await peer.send(sipRequest({ method: 'INVITE', port: peer.port, callId: uniqueId('c'), body: OFFER_SDP }), port);
+  const refused = await peer.response();
+  t.equal(refused.status, 480);
+});
+
+t.test('100 Trying when the app takes longer than 100 ms, or at once for a retransmitted INVITE', async (t) => {
+  const { peer, port, backend } = await setup(t);
+  backend.onInvite(() => undefined); // an app that never answers
+  const started = Date.now();
+  await peer.send(sipRequest({ method: 'INVITE', port: peer.port, callId: uniqueId('slow'), body: OFFER_SDP }), port);
   await peer.response(100, 'INVITE');
-  await peer.response(480, 'INVITE');
+  t.ok(Date.now() - started >= 90, 'not before the delay');
+  const invite = sipRequest({ method: 'INVITE', port: peer.port, callId: uniqueId('retx'), body: OFFER_SDP, branch: 'z9hG4bKretransmitted' });
+  await peer.send(invite, port);
+  await peer.send(invite, port);
+  const trying = await peer.response(100, 'INVITE');
+  t.equal(trying.via[0]?.branch, 'z9hG4bKretransmitted', 'the retransmission got its 100 at once');
 });

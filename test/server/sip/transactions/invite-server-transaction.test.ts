@@ -1,8 +1,7 @@
 import t from 'tap';
 import { InviteServerTransaction } from '../../../../server/sip/transactions/invite-server-transaction.js';
-import { recorder, requestFixture } from '../fixtures/transaction-env.js';
+import { recorder } from '../fixtures/transaction-env.js';
 
-const INVITE = requestFixture('invite-sipp.sip');
 const R100 = Buffer.from('100');
 const R180 = Buffer.from('180');
 const R486 = Buffer.from('486');
@@ -10,7 +9,7 @@ const R200 = Buffer.from('200');
 
 t.test('Proceeding: retransmitted INVITE gets the latest provisional again', async (t) => {
   const rec = recorder();
-  const tx = new InviteServerTransaction('k', INVITE, rec.env);
+  const tx = new InviteServerTransaction('k', rec.env);
   t.equal(tx.receiveRequest(), false, 'nothing to resend before any response');
   tx.respond(100, R100);
   t.equal(tx.receiveRequest(), true);
@@ -22,7 +21,7 @@ t.test('Proceeding: retransmitted INVITE gets the latest provisional again', asy
 
 t.test('UDP non-2xx: Timer G doubles up to T2, Timer H terminates without ACK', async (t) => {
   const rec = recorder(false, 500);
-  const tx = new InviteServerTransaction('k', INVITE, rec.env);
+  const tx = new InviteServerTransaction('k', rec.env);
   let ackTimeout = 0;
   tx.onAckTimeout = () => ackTimeout++;
   tx.respond(486, R486);
@@ -42,7 +41,7 @@ t.test('UDP non-2xx: Timer G doubles up to T2, Timer H terminates without ACK', 
 
 t.test('Completed: retransmitted INVITE resends the final; ACK confirms, Timer I terminates', async (t) => {
   const rec = recorder();
-  const tx = new InviteServerTransaction('k', INVITE, rec.env);
+  const tx = new InviteServerTransaction('k', rec.env);
   tx.respond(100, R100);
   tx.respond(486, R486);
   t.equal(tx.receiveRequest(), true);
@@ -63,7 +62,7 @@ t.test('Completed: retransmitted INVITE resends the final; ACK confirms, Timer I
 
 t.test('TCP: no retransmissions, Timer I is zero', async (t) => {
   const rec = recorder(true);
-  const tx = new InviteServerTransaction('k', INVITE, rec.env);
+  const tx = new InviteServerTransaction('k', rec.env);
   tx.respond(486, R486);
   rec.clock.advance(10000);
   t.equal(rec.sent.length, 1);
@@ -74,7 +73,7 @@ t.test('TCP: no retransmissions, Timer I is zero', async (t) => {
 
 t.test('2xx: Accepted absorbs INVITE retransmissions, passes ACK on, Timer L terminates', async (t) => {
   const rec = recorder();
-  const tx = new InviteServerTransaction('k', INVITE, rec.env);
+  const tx = new InviteServerTransaction('k', rec.env);
   tx.respond(100, R100);
   tx.respond(200, R200);
   t.equal(tx.state, 'accepted');
@@ -89,7 +88,7 @@ t.test('2xx: Accepted absorbs INVITE retransmissions, passes ACK on, Timer L ter
 
 t.test('dispose clears every timer', async (t) => {
   const rec = recorder();
-  const tx = new InviteServerTransaction('k', INVITE, rec.env);
+  const tx = new InviteServerTransaction('k', rec.env);
   tx.respond(500, Buffer.from('500'));
   t.ok(rec.clock.pending > 0);
   tx.dispose();

@@ -1,12 +1,11 @@
 import t from 'tap';
 import { NonInviteServerTransaction } from '../../../../server/sip/transactions/non-invite-server-transaction.js';
-import { recorder, requestFixture } from '../fixtures/transaction-env.js';
+import { recorder } from '../fixtures/transaction-env.js';
 
-const BYE = requestFixture('bye.sip');
 
 t.test('Trying discards retransmissions; Completed resends the final; Timer J terminates', async (t) => {
   const rec = recorder(false, 500);
-  const tx = new NonInviteServerTransaction('k', BYE, rec.env);
+  const tx = new NonInviteServerTransaction('k', rec.env);
   t.equal(tx.receiveRequest(), false);
   tx.respond(200, Buffer.from('200'));
   t.equal(tx.state, 'completed');
@@ -24,7 +23,7 @@ t.test('Trying discards retransmissions; Completed resends the final; Timer J te
 
 t.test('Proceeding resends the provisional', async (t) => {
   const rec = recorder();
-  const tx = new NonInviteServerTransaction('k', BYE, rec.env);
+  const tx = new NonInviteServerTransaction('k', rec.env);
   tx.respond(100, Buffer.from('100'));
   t.equal(tx.state, 'proceeding');
   t.equal(tx.receiveRequest(), true);
@@ -33,7 +32,7 @@ t.test('Proceeding resends the provisional', async (t) => {
 
 t.test('TCP: Timer J is zero', async (t) => {
   const rec = recorder(true);
-  const tx = new NonInviteServerTransaction('k', BYE, rec.env);
+  const tx = new NonInviteServerTransaction('k', rec.env);
   tx.respond(481, Buffer.from('481'));
   t.equal(tx.state, 'terminated');
   t.equal(rec.clock.pending, 0);

@@ -1,0 +1,54 @@
+/**
+ * ITU-T G.722 (11/88) constant tables, named as in the Recommendation's
+ * block descriptions. Values are those of the Recommendation (also found in
+ * the G.191 STL reference and in spandsp/ffmpeg, which agree with it).
+ */
+
+/** QMF coefficients h0..h11 at even taps (the filter is symmetric: h(23-i) = h(i)). */
+export const QMF_COEFFS: Int32Array = Int32Array.from([3, -11, 12, 32, -210, 951, 3876, -805, 362, -156, 53, -11]);
+
+/** QUANTL decision levels (×det >> 12) for the 6-bit lower-band quantizer, index 1..29. */
+export const Q6: Int32Array = Int32Array.from([
+  0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714, 786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612,
+  1765, 1980, 2195, 2557, 2919, 0, 0,
+]);
+
+/** QUANTL output code for a negative difference, by decision interval. */
+export const ILN: Int32Array = Int32Array.from([
+  0, 63, 62, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 0,
+]);
+
+/** QUANTL output code for a non-negative difference, by decision interval. */
+export const ILP: Int32Array = Int32Array.from([
+  0, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 0,
+]);
+
+/** INVQAL: 4-bit lower-band inverse quantizer (the code truncated to 4 bits feeds the predictor). */
+export const QM4: Int32Array = Int32Array.from([
+  0, -20456, -12896, -8968, -6288, -4240, -2584, -1200, 20456, 12896, 8968, 6288, 4240, 2584, 1200, 0,
+]);
+
+/** INVQBL at 64 kbit/s: 6-bit lower-band inverse quantizer (what the decoder outputs). */
+export const QM6: Int32Array = Int32Array.from([
+  -136, -136, -136, -136, -24808, -21904, -19008, -16704, -14984, -13512, -12280, -11192, -10232, -9360, -8576, -7856, -7192,
+  -6576, -6000, -5456, -4944, -4464, -4008, -3576, -3168, -2776, -2400, -2032, -1688, -1360, -1040, -728, 24808, 21904, 19008,
+  16704, 14984, 13512, 12280, 11192, 10232, 9360, 8576, 7856, 7192, 6576, 6000, 5456, 4944, 4464, 4008, 3576, 3168, 2776, 2400,
+  2032, 1688, 1360, 1040, 728, 432, 136, -432, -136,
+]);
+
+/** LOGSCL: log scale-factor multiplier by 3-bit magnitude (RL42 maps the 4-bit code to it). */
+export const WL: Int32Array = Int32Array.from([-60, -30, 58, 172, 334, 538, 1198, 3042]);
+export const RL42: Int32Array = Int32Array.from([0, 7, 6, 5, 4, 3, 2, 1, 7, 6, 5, 4, 3, 2, 1, 0]);
+
+/** SCALEL/SCALEH: the mantissa table of the log-to-linear scale-factor conversion. */
+export const ILB: Int32Array = Int32Array.from([
+  2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834, 2896, 2960, 3025, 3091, 3158,
+  3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008,
+]);
+
+/** Higher band: QUANTH codes, INVQAH levels, LOGSCH multipliers. */
+export const IHN: Int32Array = Int32Array.from([0, 1, 0]);
+export const IHP: Int32Array = Int32Array.from([0, 3, 2]);
+export const QM2: Int32Array = Int32Array.from([-7408, -1616, 7408, 1616]);
+export const WH: Int32Array = Int32Array.from([0, -214, 798]);
+export const RH2: Int32Array = Int32Array.from([2, 1, 2, 1]);
