@@ -14,6 +14,7 @@ import { parseSdp } from './parse-sdp.js';
 import type { SdpPolicy } from './policy.js';
 import { choosePtime, remoteSide } from './remote-media.js';
 import type { SdpSession } from './session.js';
+import { toLegParams } from './leg-params.js';
 import { writeSdp, type OutgoingMedia } from './writer.js';
 
 export interface OfferAnswer {
@@ -45,20 +46,7 @@ export function answerOffer(offerSdp: string, local: LocalMedia, policy: SdpPoli
     };
   });
 
-  const params: LegParams = {
-    remote: side.remote,
-    rtcpMux: side.rtcpMux,
-    codec: {
-      name: codec.name,
-      payloadType: format.payloadType,
-      clockRate: codec.clockRate,
-      channels: codec.channels,
-      fmtp: fmtp.send,
-    },
-    telephoneEvent: event ? { payloadType: event.payloadType, clockRate: event.clockRate } : null,
-    ptime,
-    direction: side.direction,
-  };
+  const params = toLegParams({ side, codec, payloadType: format.payloadType, sendFmtp: fmtp.send, event, ptime });
   return { answerSdp: writeSdp(session, local, media), params };
 }
 

@@ -10,6 +10,7 @@ import { malformed, SdpError } from './errors.js';
 import { audioCodecFor, eventFormatFor, formatLabel, parseFmtp, preferredCodecs } from './formats.js';
 import { fmtpText, localFmtp, negotiateFmtp } from './fmtp.js';
 import type { SdpFormat, SdpMediaSection } from './model.js';
+import { toLegParams } from './leg-params.js';
 import { parseSdp } from './parse-sdp.js';
 import type { SdpPolicy } from './policy.js';
 import { choosePtime, remoteSide } from './remote-media.js';
@@ -74,20 +75,9 @@ export function acceptAnswer(answerSdp: string, offerSdp: string): LegParams {
   const offeredEvent = eventFormatFor(offered.formats, codec.clockRate);
   const event = offeredEvent ? (eventFormatFor(section.formats, codec.clockRate) ?? null) : null;
   const side = remoteSide(section, offered.rtcpMux);
-  return {
-    remote: side.remote,
-    rtcpMux: side.rtcpMux,
-    codec: {
-      name: codec.name,
-      payloadType: format.payloadType,
-      clockRate: codec.clockRate,
-      channels: codec.channels,
-      fmtp: fmtp.send,
-    },
-    telephoneEvent: event ? { payloadType: event.payloadType, clockRate: event.clockRate } : null,
-    ptime: choosePtime(codec, section, offered.ptime ?? undefined),
-    direction: side.direction,
-  };
+  const ptime = choosePtime(codec, section, offered.ptime ?? undefined);
+  return toLegParams({ side, codec, payloadType: format.payloadType, sendFmtp: fmtp.send, event, ptime });
+
 }
 
 function firstOffered(section: SdpMediaSection, offered: SdpMediaSection): { codec: CodecDescriptor; format: SdpFormat } | null {
