@@ -3,6 +3,7 @@
  * negotiation (server/sdp) and the media path (media/) read descriptors only
  * and never switch on codec names.
  */
+import type { LocalCodecSettings } from './local-settings.js';
 
 /** Encodes one frame of 16-bit PCM at the descriptor's `sampleRate`. */
 export interface AudioEncoder {
@@ -11,6 +12,12 @@ export interface AudioEncoder {
    * bytes written. `out` is supplied by the caller so the hot path allocates nothing.
    */
   encode(pcm: Int16Array, out: Uint8Array): number;
+  /**
+   * Optional: encoded frames of at most this many bytes are discontinuous
+   * transmission (DTX) frames, which the packetizer does not send (Opus with
+   * DTX on: 1–2 byte packets, RFC 7587 §3.1.3). Absent or 0: every frame is sent.
+   */
+  readonly dtxMaxBytes?: number;
   /** Optional: releases native (WASM) memory now instead of at garbage collection. */
   close?(): void;
 }
@@ -47,6 +54,11 @@ export interface CodecOptions {
    * default `sampleRate`.
    */
   readonly sampleRate?: number;
+  /**
+   * The operator's settings (config `codecs`); each codec reads its own
+   * section, capped by what `fmtp` allows. Absent: the built-in defaults.
+   */
+  readonly localSettings?: LocalCodecSettings;
 }
 
 /** What fmtp negotiation settles for one codec (see `CodecDescriptor.negotiateFmtp`). */
@@ -84,6 +96,11 @@ export interface CodecDescriptor {
    * without it declare `local` and send with `remote` as it is.
    */
   negotiateFmtp?(local: Readonly<Record<string, string>>, remote: Readonly<Record<string, string>> | null): FmtpNegotiation;
+  /**
+   * Optional: the fmtp we declare when the operator's settings shape it
+   * (Opus: useinbandfec, usedtx, maxaveragebitrate); `defaultFmtp` otherwise.
+   */
+  localFmtp?(settings: LocalCodecSettings): Readonly<Record<string, string>>;
   /** Bytes of encoded payload for one frame of `ptime` ms, when constant (CBR codecs). */
   frameBytes?(ptime: number): number;
   createEncoder?(options: CodecOptions): AudioEncoder;

@@ -18,6 +18,11 @@ const CTL = {
   setSignal: 4024,
 } as const;
 const SIGNAL_VOICE = 3001;
+/**
+ * With DTX on, libopus returns packets of 1 byte (TOC only) or 2 for frames
+ * that need not be sent (RFC 7587 §3.1.3); WebRTC treats ≤ 2 bytes the same way.
+ */
+export const OPUS_DTX_MAX_BYTES = 2;
 
 export interface OpusEncoderSettings {
   /** 8000, 12000, 16000, 24000 or 48000. */
@@ -41,12 +46,14 @@ export interface OpusEncoderSettings {
 
 export class OpusEncoder implements AudioEncoder {
   readonly settings: OpusEncoderSettings;
+  readonly dtxMaxBytes: number;
   readonly #handle: OpusHandle;
   readonly #pcm: number;
   readonly #out: number;
 
   constructor(settings: OpusEncoderSettings) {
     this.settings = settings;
+    this.dtxMaxBytes = settings.dtx ? OPUS_DTX_MAX_BYTES : 0;
     this.#handle = new OpusHandle(this, settings.sampleRate, settings.channels ?? 1);
     // opusscript's _encode reads one 16-bit slot per PCM byte: 4 bytes per sample.
     this.#pcm = this.#handle.alloc(OPUS_MAX_FRAME * this.#handle.channels * 4);

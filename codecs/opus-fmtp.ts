@@ -1,11 +1,20 @@
 /**
- * Opus fmtp (RFC 7587 §6.1) to encoder settings. The far end's parameters
- * say what it wants to RECEIVE, so they shape our encoder: maxaveragebitrate
- * caps the bitrate, maxplaybackrate the audio bandwidth, useinbandfec and
- * usedtx switch FEC and DTX on, cbr asks for constant bitrate. Missing
- * parameters take the RFC defaults (no FEC, no DTX, VBR, 48 kHz playback).
+ * Opus fmtp (RFC 7587 §6.1) both ways, with the operator's settings (config
+ * `codecs.opus`: bitrate, complexity, fec, dtx) in between.
+ *
+ * What we declare says what WE want to receive: useinbandfec=1 when FEC is
+ * on, usedtx=1 when DTX is on, and maxaveragebitrate = our own bitrate, so
+ * both directions of a call use about the same bandwidth.
+ *
+ * The far end's parameters say what IT wants to receive, so they cap our
+ * encoder (RFC 7587 §7): maxaveragebitrate caps the configured bitrate,
+ * maxplaybackrate the audio bandwidth; FEC and DTX are used only when both
+ * the configuration allows them and the far end asks for them (useinbandfec=1,
+ * usedtx=1); cbr=1 asks for constant bitrate. Missing parameters take the RFC
+ * defaults (no FEC, no DTX, VBR, 48 kHz playback).
  */
 import type { FmtpNegotiation } from './codec.js';
+import { OPUS_LOCAL_DEFAULTS, type LocalCodecSettings, type OpusLocalSettings } from './local-settings.js';
 import type { OpusEncoderSettings } from './opus-encoder.js';
 import {
   OPUS_BANDWIDTH_FULLBAND,
@@ -15,10 +24,10 @@ import {
   OPUS_BANDWIDTH_WIDEBAND,
 } from './opus-packet.js';
 
-/** Our encoder's bitrate when the far end sets no lower maxaveragebitrate (WebRTC's default for mono voice). */
-export const OPUS_DEFAULT_BITRATE = 32000;
+/** Our encoder's bitrate by default, when the far end sets no lower maxaveragebitrate (WebRTC's default for mono voice). */
+export const OPUS_DEFAULT_BITRATE = OPUS_LOCAL_DEFAULTS.bitrate;
 /** The cost/quality point the benchmarks and the 1.5× native target are measured at. */
-export const OPUS_DEFAULT_COMPLEXITY = 5;
+export const OPUS_DEFAULT_COMPLEXITY = OPUS_LOCAL_DEFAULTS.complexity;
 /** The loss rate the encoder plans its LBRR (FEC) for when the far end asks for FEC. */
 export const OPUS_FEC_LOSS_PERCENT = 10;
 /** RFC 7587 §6.1 bounds of maxaveragebitrate. */
@@ -28,7 +37,10 @@ const MAX_BITRATE = 510000;
 /** The fmtp parameters our encoder honours, copied from the far end's declaration. */
 const SEND_KEYS = ['maxaveragebitrate', 'maxplaybackrate', 'useinbandfec', 'usedtx', 'cbr', 'stereo'] as const;
 
-/** What we declare: we decode FEC, take any bandwidth, receive mono; minptime as WebRTC and most phones write it. */
+/**
+ * What we declare without settings (`SdpPolicy.fmtp` unset): we decode FEC,
+ * take any bandwidth, receive mono; minptime as WebRTC and most phones write it.
+ */
 export const OPUS_DEFAULT_FMTP: Readonly<Record<string, string>> = Object.freeze({
   minptime: '10',
   useinbandfec: '1',
@@ -37,6 +49,18 @@ export const OPUS_DEFAULT_FMTP: Readonly<Record<string, string>> = Object.freeze
   stereo: '0',
   'sprop-stereo': '0',
 });
+
+/** What we declare given the operator's settings: the defaults, with FEC, DTX and our bitrate as configured. */
+export function opusLocalFmtp(settings: LocalCodecSettings): Readonly<Record<string, string>> {
+  const { fec, dtx, bitrate } = settings.opus;
+  const fmtp: Record<string, string> = { ...OPUS_DEFAULT_FMTP };
+  // Both default to 0 (RFC 7587 §6.1): say nothing rather than "=0".
+  if (fec) fmtp['useinbandfec'] = '1';
+  else delete fmtp['useinbandfec'];
+  if (dtx) fmtp['usedtx'] = '1';
+  fmtp['maxaveragebitrate'] = String(bitrate);
+  return fmtp;
+}
 
 export function negotiateOpusFmtp(local: Readonly<Record<string, string>>, remote: Readonly<Record<string, string>> | null): FmtpNegotiation {
   const send: Record<string, string> = {};
@@ -62,16 +86,23 @@ function positiveInt(text: string | undefined): number | null {
   return n > 0 ? n : null;
 }
 
-/** Encoder settings for PCM at `sampleRate` from the `send` fmtp (unknown or malformed values are ignored). */
-export function opusEncoderSettings(fmtp: Readonly<Record<string, string>>, sampleRate: number): OpusEncoderSettings {
-  const cap = positiveInt(fmtp['maxaveragebitrate']);
-  const bitrate = cap === null ? OPUS_DEFAULT_BITRATE : Math.min(OPUS_DEFAULT_BITRATE, Math.max(MIN_BITRATE, Math.min(MAX_BITRATE, cap)));
-  const fec = fmtp['useinbandfec'] === '1';
+/**
+ * Encoder settings for PCM at `sampleRate`: the operator's `local` settings
+ * capped by the far end's `send` fmtp (unknown or malformed values are ignored).
+ */
+export function opusEncoderSettings(
+  fmtp: Readonly<Record<string, string>>,
+  sampleRate: number,
+  local: OpusLocalSettings = OPUS_LOCAL_DEFAULTS,
+): OpusEncoderSettings {
+  const cap = positiveInt(fmtp['maxaveragebitrate']) ?? MAX_BITRATE;
+  const bitrate = Math.max(MIN_BITRATE, Math.min(MAX_BITRATE, local.bitrate, cap));
+  const fec = local.fec && fmtp['useinbandfec'] === '1';
   return {
     sampleRate,
     bitrate,
-    complexity: OPUS_DEFAULT_COMPLEXITY,
-    dtx: fmtp['usedtx'] === '1',
+    complexity: Math.max(0, Math.min(10, Math.round(local.complexity))),
+    dtx: local.dtx && fmtp['usedtx'] === '1',
     fec,
     packetLossPercent: fec ? OPUS_FEC_LOSS_PERCENT : 0,
     cbr: fmtp['cbr'] === '1',

@@ -4,12 +4,13 @@
  * 48 kHz and the channel count is fixed at 2 in the rtpmap). We encode and
  * decode mono. libopus 1.4 from opusscript's WASM (opus-wasm.ts), VOIP
  * application; the encoder and decoder run at any of 8/12/16/24/48 kHz
- * (`CodecOptions.sampleRate`), 48 kHz by default. fmtp: opus-fmtp.ts.
+ * (`CodecOptions.sampleRate`), 48 kHz by default. fmtp and the operator's
+ * settings (`CodecOptions.localSettings`): opus-fmtp.ts.
  */
 import type { CodecDescriptor, CodecOptions } from './codec.js';
 import { OpusDecoder } from './opus-decoder.js';
 import { OpusEncoder } from './opus-encoder.js';
-import { negotiateOpusFmtp, OPUS_DEFAULT_FMTP, opusEncoderSettings } from './opus-fmtp.js';
+import { negotiateOpusFmtp, OPUS_DEFAULT_FMTP, opusEncoderSettings, opusLocalFmtp } from './opus-fmtp.js';
 import { OPUS_RATES } from './opus-handle.js';
 
 const OPUS_RTP_CLOCK = 48000;
@@ -32,6 +33,7 @@ export const opus: CodecDescriptor = Object.freeze({
   ptimes: OPUS_PTIMES,
   defaultFmtp: OPUS_DEFAULT_FMTP,
   negotiateFmtp: negotiateOpusFmtp,
-  createEncoder: (options: CodecOptions) => new OpusEncoder(opusEncoderSettings(options.fmtp, rate(options))),
+  localFmtp: opusLocalFmtp,
+  createEncoder: (options: CodecOptions) => new OpusEncoder(opusEncoderSettings(options.fmtp, rate(options), options.localSettings?.opus)),
   createDecoder: (options: CodecOptions) => new OpusDecoder(rate(options)),
 } satisfies CodecDescriptor);

@@ -8,8 +8,12 @@
  *  - the packet whose duration reaches the full length has the E bit and is
  *    sent three times, one per ptime, with the same duration (§2.5.1.4);
  *  - an event longer than 0xFFFF timestamp units is cut into segments
- *    (§2.5.1.3): a segment ends at duration 0xFFFF without the E bit and the
- *    next starts at timestamp + 0xFFFF, without the marker bit.
+ *    (§2.5.1.3): a segment ends at duration 0xFFFF without the E bit, that
+ *    packet too is sent three times (§2.5.1.4: "for each event and for each
+ *    segment"), and the next segment starts at timestamp + 0xFFFF, without
+ *    the marker bit, with the time that passed meanwhile as its duration.
+ *
+ * Where the test fixtures come from: docs/codecs.md (telephone-event).
  *
  * A pure processor: the caller (the media path) asks for `next()` once per
  * ptime and puts the payload in an RTP packet of the negotiated payload type.
@@ -57,10 +61,14 @@ export class TelephoneEventSender {
   /** Timestamp of the current segment and its duration so far. */
   #timestamp = 0;
   #duration = 0;
-  /** Units still to send before the event ends. */
+  /** Units of the press not yet elapsed. */
   #remaining = 0;
+  /** Units elapsed but not yet in a segment's duration (while a full segment's end repeats). */
+  #pending = 0;
   #first = false;
   #endsSent = END_REPEATS;
+  /** Times the current full segment's last packet went out. */
+  #segmentEndsSent = 0;
 
   constructor(options: TelephoneEventSenderOptions) {
     this.#clockRate = options.clockRate;
@@ -84,8 +92,10 @@ export class TelephoneEventSender {
     this.#timestamp = timestamp >>> 0;
     this.#duration = 0;
     this.#remaining = Math.max(this.#step, Math.round((durationMs * this.#clockRate) / 1000));
+    this.#pending = 0;
     this.#first = true;
     this.#endsSent = 0;
+    this.#segmentEndsSent = 0;
     return true;
   }
 
@@ -94,18 +104,23 @@ export class TelephoneEventSender {
     if (!this.active) return null;
     const marker = this.#first;
     this.#first = false;
-    if (this.#remaining > 0) {
-      if (this.#duration >= MAX_DURATION) {
-        // The segment is full: the next one starts where it ended (no marker: same event).
-        this.#timestamp = (this.#timestamp + MAX_DURATION) >>> 0;
-        this.#duration = 0;
-      }
-      const add = Math.min(this.#step, this.#remaining, MAX_DURATION - this.#duration);
-      this.#duration += add;
-      this.#remaining -= add;
+    // One more ptime of the press has elapsed.
+    const elapsed = Math.min(this.#step, this.#remaining);
+    this.#remaining -= elapsed;
+    this.#pending += elapsed;
+    if (this.#duration === MAX_DURATION && this.#segmentEndsSent >= END_REPEATS && this.#pending > 0) {
+      // The full segment's last packet went out three times: the next segment starts
+      // where it ended (no marker: same event).
+      this.#timestamp = (this.#timestamp + MAX_DURATION) >>> 0;
+      this.#duration = 0;
+      this.#segmentEndsSent = 0;
     }
-    const end = this.#remaining === 0;
+    const take = Math.min(this.#pending, MAX_DURATION - this.#duration);
+    this.#duration += take;
+    this.#pending -= take;
+    const end = this.#remaining === 0 && this.#pending === 0;
     if (end) this.#endsSent++;
+    else if (this.#duration === MAX_DURATION) this.#segmentEndsSent++;
     writeTelephoneEvent({ event: this.#event, end, volume: this.#volume, duration: this.#duration }, this.#payload);
     return { payload: this.#payload, marker, timestamp: this.#timestamp, end };
   }

@@ -202,6 +202,41 @@ export const ConfigSchema = Type.Object(
           hint: `a non-empty list of ${KNOWN_CODECS.join(', ')}`,
           flag: 'codecs',
         }),
+        // Defaults equal codecs/local-settings.ts OPUS_LOCAL_DEFAULTS (config/ imports nothing; a test keeps them in step).
+        opus: Type.Object(
+          {
+            bitrate: Type.Integer({
+              minimum: 6000,
+              maximum: 510000,
+              default: 32000,
+              description:
+                'Opus encoder target bitrate, and the maxaveragebitrate we declare; a lower maxaveragebitrate from the far end caps it (RFC 7587)',
+              hint: 'an integer from 6000 to 510000 (bit/s)',
+              flag: 'opus-bitrate',
+            }),
+            complexity: Type.Integer({
+              minimum: 0,
+              maximum: 10,
+              default: 5,
+              description: 'Opus encoder complexity: 0 is cheapest, 10 best; CPU per leg grows with it (docs/benchmarks.md)',
+              hint: 'an integer from 0 to 10',
+              flag: 'opus-complexity',
+            }),
+            fec: Type.Boolean({
+              default: true,
+              description: 'Opus in-band FEC: we declare useinbandfec=1, and send FEC to far ends that declare it',
+              hint: 'true or false',
+              flag: 'opus-fec',
+            }),
+            dtx: Type.Boolean({
+              default: false,
+              description: 'Opus DTX (no packets in silence): we declare usedtx=1, and use it towards far ends that declare it',
+              hint: 'true or false',
+              flag: 'opus-dtx',
+            }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
       },
       { default: {}, additionalProperties: false },
     ),

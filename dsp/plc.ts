@@ -29,6 +29,13 @@
  * - The merge is skipped when the returning audio already continues the
  *   concealment (jump at the junction within 4× the local sample-to-sample
  *   change): cross-fading then would only blur good audio.
+ * - The merge is always P/4 long. Appendix I lengthens it by 4 ms per 10 ms
+ *   of loss beyond the first (at most 10 ms). Here the concealment fades
+ *   from its first sample, so after a long loss the merge is mostly a
+ *   fade-in of the returning audio, which P/4 does without a click; a longer
+ *   cross-fade would replace more good audio with a guess. The jitter
+ *   buffer's test bounds the junction (a cosine returning at its peak after
+ *   40 ms: no step above 1.5× the cosine's own largest step).
  *
  * A pure processor: no timers; no allocation after construction.
  */
@@ -49,7 +56,6 @@ const VOICED_CORRELATION = 0.5;
 const UNVOICED_GAIN = 0.3;
 /** No merge when the junction jump is within this many times the returning audio's mean sample-to-sample change. */
 const CONTINUOUS_JUMP = 4;
-/** Merge after a loss: a quarter period, plus 4 ms per 10 ms of loss beyond the first 10 ms, at most 10 ms. */
 
 export interface PlcOptions {
   readonly sampleRate: number;

@@ -3,6 +3,7 @@
  * (re-INVITE) while sockets, latch, SSRC and counters stay: decoder + jitter
  * buffer on the way in, encoder + packetizer on the way out.
  */
+import type { CodecOptions, LocalCodecSettings } from '../codecs/index.js';
 import type { LegParams } from './protocol.js';
 import type { ResolvedCodec } from './leg-params.js';
 import { JitterBuffer, type JitterBufferCounters } from './jitter-buffer.js';
@@ -25,12 +26,18 @@ export interface CodecChainOptions {
   readonly send: (datagram: Uint8Array) => boolean;
   /** The outgoing stream to continue (same SSRC, next seq/ts); null starts a random one. */
   readonly continueFrom: StreamPosition | null;
+  /** The operator's codec settings; each encoder applies its own, capped by the far end's fmtp. */
+  readonly codecSettings?: LocalCodecSettings;
   readonly random?: () => number;
 }
 
 export function buildCodecChain(codec: ResolvedCodec, params: LegParams, options: CodecChainOptions): CodecChain {
   const { descriptor } = codec;
-  const codecOptions = { fmtp: params.codec.fmtp, ptime: params.ptime };
+  const codecOptions: CodecOptions = {
+    fmtp: params.codec.fmtp,
+    ptime: params.ptime,
+    ...(options.codecSettings !== undefined ? { localSettings: options.codecSettings } : {}),
+  };
   const decoder = codec.createDecoder(codecOptions);
   const encoder = codec.createEncoder(codecOptions);
   const jitterBuffer = new JitterBuffer({

@@ -16,6 +16,8 @@ import type { EngineArgs, EngineCommandName, EngineEvent, EngineResult, LocalMed
 
 export interface InProcessEngineOptions {
   rtp: Config['rtp'];
+  /** Codec settings (config `codecs`: Opus bitrate, complexity, FEC, DTX); built-in defaults when absent. */
+  codecs?: Config['codecs'];
   logger: Logger;
   /** Defaults to the real monotonic clock; tests pass a ManualClock. */
   clock?: MediaClock;
@@ -132,6 +134,7 @@ export class InProcessEngine implements MediaEngine {
         timeoutMs: rtp.timeoutSeconds * 1000,
         logger: this.#options.logger,
         emit: this.#emit,
+        ...(this.#options.codecs !== undefined ? { codecSettings: this.#options.codecs } : {}),
         ...(this.#options.random !== undefined ? { random: this.#options.random } : {}),
       });
       this.#legs.set(legId, leg);

@@ -6,7 +6,8 @@
  * order and sliced into frames, and a hole in the timeline is concealed for
  * exactly its length: by the next packet's in-band FEC when the codec has it
  * and that packet is already here (Opus), else by the codec's own PLC, else by
- * the generic concealer.
+ * the generic concealer, whose end is cross-faded into the audio that follows
+ * (`PacketLossConcealer.resume`, the G.711 Appendix I merge).
  *
  * Playout runs a fixed target delay behind the stream: the first packet of a
  * stream (and of a talkspurt, marker bit) is scheduled to play `targetDelayMs`
@@ -293,7 +294,9 @@ export class JitterBuffer {
     const pcm = this.#pcm;
     // A plain loop: `out.set(pcm.subarray(...))` would allocate a view every frame.
     for (let i = 0; i < count; i++) out[at + i] = pcm[from + i] ?? 0;
-    this.#plc.observe(out, at, count);
+    // After generic concealment this cross-fades the returning audio in from it
+    // (G.711 Appendix I merge); otherwise it only records the audio for a later loss.
+    this.#plc.resume(out, at, count);
   }
 
   /** Fills a hole of `n` timestamp units; returns how many were concealed (the rest is silence). */
@@ -304,6 +307,9 @@ export class JitterBuffer {
     const paused = next === undefined && this.#blindConcealed >= this.#blindConcealTs;
     if (this.#prestart || knownDtx || paused) {
       out.fill(0, at, at + count);
+      // Silence the sender meant ends any loss; after a pause the concealment has faded
+      // out and the returning audio is faded in by `resume`.
+      if (!paused) this.#plc.observe(out, at, count);
       return 0;
     }
     if (next === undefined) this.#blindConcealed += n;

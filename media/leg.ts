@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { CompoundPacket, RtpPacket } from 'rtp.js/packets';
-import { TelephoneEventReceiver, type DtmfReport } from '../codecs/index.js';
+import { TelephoneEventReceiver, type DtmfReport, type LocalCodecSettings } from '../codecs/index.js';
 import { buildCodecChain, JitterTotals, type CodecChain } from './codec-chain.js';
 import { createLegApp, type LegApp } from './leg-app.js';
 import { codecChanged, receives, sends, validateLegParams } from './leg-params.js';
@@ -35,6 +35,8 @@ export interface LegOptions {
   readonly timeoutMs: number;
   readonly logger: Logger;
   readonly emit: (event: EngineEvent) => void;
+  /** The operator's codec settings (config `codecs`); codec defaults when absent. */
+  readonly codecSettings?: LocalCodecSettings;
   /** uint32 source for SSRC/seq/ts (tests make it deterministic). */
   readonly random?: () => number;
 }
@@ -99,6 +101,7 @@ export class Leg {
         targetDelayMs: this.#options.jitterBufferMs,
         send: this.#sendRtp,
         continueFrom: old?.packetizer.position() ?? null,
+        ...(this.#options.codecSettings !== undefined ? { codecSettings: this.#options.codecSettings } : {}),
         ...(this.#options.random !== undefined ? { random: this.#options.random } : {}),
       });
       if (this.#reception === null || previous?.codec.clockRate !== params.codec.clockRate) {

@@ -4,6 +4,12 @@
  * and writes RTP with rtp.js into a small ring of reused buffers. Sequence
  * number, timestamp and SSRC start random (RFC 3550 §5.1); the marker bit is
  * set on the first packet of a talkspurt (after start or silence).
+ *
+ * Discontinuous transmission: a frame the encoder marks as DTX (its
+ * `dtxMaxBytes`; Opus's 1–2 byte packets, RFC 7587 §3.1.3) is not sent. The
+ * timestamp moves on and the sequence number does not (a receiver would
+ * count a skipped number as a lost packet), and the next packet sent carries
+ * the marker (RFC 3551 §4.1: the first packet after a pause in sending).
  */
 import { RtpPacket } from 'rtp.js/packets';
 import type { AudioEncoder } from '../codecs/codec.js';
@@ -49,6 +55,8 @@ export interface PacketizerCounters {
   readonly payloadOctets: number;
   /** Datagram bytes sent, headers included. */
   readonly bytes: number;
+  /** Encoded DTX frames (packets' worth) not sent. */
+  readonly dtxFrames: number;
 }
 
 export function randomUint32(): number {
@@ -58,6 +66,8 @@ export function randomUint32(): number {
 export class Packetizer {
   readonly ssrc: number;
   readonly #encoder: AudioEncoder;
+  /** Encoded frames this short are DTX frames (0: none are). */
+  readonly #dtxMaxBytes: number;
   readonly #send: (datagram: Uint8Array) => boolean;
   readonly #packet = new RtpPacket();
   /** PCM samples and timestamp units of one frame and of one packet. */
@@ -81,12 +91,14 @@ export class Packetizer {
   #packets = 0;
   #payloadOctets = 0;
   #bytes = 0;
+  #dtxFrames = 0;
   #lastSentTs = 0;
 
   constructor(options: PacketizerOptions) {
     const frameMs = options.frameMs ?? FRAME_MS;
     const scale = Math.max(1, Math.round(options.sampleRate / options.clockRate));
     this.#encoder = options.encoder;
+    this.#dtxMaxBytes = options.encoder.dtxMaxBytes ?? 0;
     this.#send = options.send;
     this.#frameTs = Math.round((options.clockRate * frameMs) / 1000);
     this.#frameSamples = this.#frameTs * scale;
@@ -120,7 +132,7 @@ export class Packetizer {
   }
 
   counters(): PacketizerCounters {
-    return { packets: this.#packets, payloadOctets: this.#payloadOctets, bytes: this.#bytes };
+    return { packets: this.#packets, payloadOctets: this.#payloadOctets, bytes: this.#bytes, dtxFrames: this.#dtxFrames };
   }
 
   /** Adds one frame of PCM; sends every packet it completes. */
@@ -153,6 +165,12 @@ export class Packetizer {
 
   #emit(pcm: Int16Array): void {
     const payloadBytes = this.#encoder.encode(pcm, this.#payload);
+    if (payloadBytes > 0 && payloadBytes <= this.#dtxMaxBytes) {
+      this.#dtxFrames++;
+      this.#ts = tsAdd(this.#ts, this.#packetTs);
+      this.#marker = true;
+      return;
+    }
     const slot = this.#ringIndex;
     const buffer = this.#ring[slot];
     this.#ringIndex = (slot + 1) % SEND_RING;

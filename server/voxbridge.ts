@@ -4,6 +4,7 @@
  * from the command line; tests call it in-process with port 0.
  */
 import type { Config, HostPort } from '../config/index.js';
+import { sdpFmtpFromConfig } from '../codecs/index.js';
 import { InProcessEngine, type LegStats } from '../media/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedSipBackend } from './signaling/embedded-backend.js';
@@ -27,7 +28,7 @@ const CLOSED_STATS_KEPT = 100;
 
 export async function startVoxbridge(config: Config, options: { logger?: Logger } = {}): Promise<RunningVoxbridge> {
   const logger = options.logger ?? createLogger(config.log);
-  const engine = new InProcessEngine({ rtp: config.rtp, logger: logger.child({ component: 'media' }) });
+  const engine = new InProcessEngine({ rtp: config.rtp, codecs: config.codecs, logger: logger.child({ component: 'media' }) });
   const backend: SignalingBackend = new EmbeddedSipBackend({ config: config.sip, auth: config.auth, logger: logger.child({ component: 'sip' }) });
   const calls = new LiveCalls();
   const closedStats: LegStats[] = [];
@@ -46,7 +47,7 @@ export async function startVoxbridge(config: Config, options: { logger?: Logger 
       { echoUser: config.apps.echoUser },
       {
         engine,
-        sdpPolicy: { codecs: config.codecs.preference },
+        sdpPolicy: { codecs: config.codecs.preference, fmtp: sdpFmtpFromConfig(config.codecs) },
         logger,
         maxCallSeconds: config.apps.maxCallSeconds,
         calls,

@@ -6,7 +6,9 @@
  *
  * Time is this process's CPU time (process.cpuUsage), not wall time, so a
  * busy machine slows the figures less. Input: the espeak-ng speech fixture,
- * resampled to each codec's rate. "Legs per core": 20 ms divided by the cost
+ * resampled to each codec's rate. Transcodes resample with the media path's
+ * resampler (dsp/ `createResampler`, Speex WASM, default quality), one per
+ * direction with its state carried across frames. "Legs per core": 20 ms divided by the cost
  * of one leg's work per frame (a codec leg decodes one frame and encodes one;
  * a transcode is one direction of a bridged call).
  */
@@ -16,8 +18,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AudioDecoder, AudioEncoder, CodecDescriptor } from '../../codecs/index.js';
 import { findCodec, G722Decoder, G722Encoder, OpusDecoder, OpusEncoder, opusEncoderSettings } from '../../codecs/index.js';
+import { createResampler, Resampler } from '../../dsp/index.js';
+import { loadSpeex } from '../../dsp/wasm/speex.js';
 import type { BenchModule } from '../bench.js';
-import { IntegerResampler } from './codecs-resampler.js';
 
 const FRAME_US = 20_000;
 const FIXTURE = new URL('../../../test/fixtures/audio/speech-male-16k.wav', import.meta.url);
@@ -82,15 +85,31 @@ function speech16k(): Int16Array {
   throw new Error('speech fixture has no data chunk');
 }
 
-function resampleAll(pcm: Int16Array, from: number, to: number): Int16Array {
+/** DEFAULT_RESAMPLER_QUALITY, as the media path runs it. */
+const RESAMPLER_QUALITY = 5;
+
+/**
+ * A resampler from the media path's Speex build. `createResampler` accepts
+ * the rates the media path uses (8/16/24/32/48 kHz); Opus's 12 kHz input is
+ * made with the same Speex code through the `Resampler` constructor.
+ */
+async function resamplerFor(from: number, to: number): Promise<Resampler> {
+  if (from === 12000 || to === 12000) return new Resampler(await loadSpeex(), from, to, RESAMPLER_QUALITY);
+  return createResampler({ inputRate: from, outputRate: to, quality: RESAMPLER_QUALITY });
+}
+
+/** `pcm` at `to` Hz, 20 ms at a time through one streaming resampler, its filter delay removed. */
+async function resampleAll(pcm: Int16Array, from: number, to: number): Promise<Int16Array> {
   if (from === to) return pcm;
-  const resampler = new IntegerResampler(from, to);
+  const resampler = await resamplerFor(from, to);
   const frameIn = from / 50;
   const frameOut = to / 50;
   const frames = Math.floor(pcm.length / frameIn);
   const out = new Int16Array(frames * frameOut);
   for (let f = 0; f < frames; f++) resampler.process(pcm.subarray(f * frameIn, (f + 1) * frameIn), out.subarray(f * frameOut, (f + 1) * frameOut));
-  return out;
+  const delay = resampler.delaySamples;
+  resampler.destroy();
+  return out.subarray(delay);
 }
 
 /** CPU µs spent in `work`, repeated over `frames` frames until `seconds` of CPU time (after a warm-up run). */
@@ -114,8 +133,8 @@ interface Prepared {
   readonly packets: readonly Uint8Array[];
 }
 
-function prepare(codec: Codec, speech16: Int16Array): Prepared {
-  const pcm = resampleAll(speech16, 16000, codec.sampleRate);
+async function prepare(codec: Codec, speech16: Int16Array): Promise<Prepared> {
+  const pcm = await resampleAll(speech16, 16000, codec.sampleRate);
   const frame = codec.sampleRate / 50;
   const frames: Int16Array[] = [];
   for (let at = 0; at + frame <= pcm.length; at += frame) frames.push(pcm.subarray(at, at + frame));
@@ -155,10 +174,10 @@ function benchCodec(p: Prepared, seconds: number): Record<string, number | strin
   };
 }
 
-function benchTranscode(from: Prepared, to: Codec, seconds: number): Record<string, number | string> {
+async function benchTranscode(from: Prepared, to: Codec, seconds: number): Promise<Record<string, number | string>> {
   const decoder = from.codec.decoder();
   const encoder = to.encoder();
-  const resampler = from.codec.sampleRate === to.sampleRate ? null : new IntegerResampler(from.codec.sampleRate, to.sampleRate);
+  const resampler = from.codec.sampleRate === to.sampleRate ? null : await resamplerFor(from.codec.sampleRate, to.sampleRate);
   const decoded = new Int16Array(5760);
   const inFrame = from.codec.sampleRate / 50;
   const resampled = new Int16Array(to.sampleRate / 50);
@@ -173,6 +192,7 @@ function benchTranscode(from: Prepared, to: Codec, seconds: number): Record<stri
   });
   decoder.close?.();
   encoder.close?.();
+  resampler?.destroy();
   return { path: `${from.codec.label} → ${to.label}`, usPerFrame: round(us), legsPerCore: Math.floor(FRAME_US / us) };
 }
 
@@ -225,16 +245,18 @@ export const bench: BenchModule = {
     const secondsArg = args.indexOf('--seconds');
     const seconds = secondsArg >= 0 ? Number(args[secondsArg + 1] ?? 1) : 1;
     const speech = speech16k();
-    const prepared = new Map(CODECS.map((codec) => [codec.label, prepare(codec, speech)]));
+    const prepared = new Map<string, Prepared>();
+    for (const codec of CODECS) prepared.set(codec.label, await prepare(codec, speech));
     const codecs = [...prepared.values()].map((p) => benchCodec(p, seconds));
-    const transcodes = TRANSCODES.map(([from, to]) => {
+    const transcodes: Record<string, number | string>[] = [];
+    for (const [from, to] of TRANSCODES) {
       const source = prepared.get(from);
       const target = prepared.get(to);
       if (!source || !target) throw new Error(`transcode ${from} → ${to}: unknown codec`);
-      return benchTranscode(source, target.codec, seconds);
-    });
+      transcodes.push(await benchTranscode(source, target.codec, seconds));
+    }
     const ours48 = codecs.find((c) => c.codec === 'opus 48k');
-    const native = args.includes('--no-native') ? { skipped: '--no-native' } : nativeOpus(resampleAll(speech, 16000, 48000));
+    const native = args.includes('--no-native') ? { skipped: '--no-native' } : nativeOpus(await resampleAll(speech, 16000, 48000));
     const nativeUs = 'encodeUsPerFrame' in native ? Number(native.encodeUsPerFrame) : NaN;
     const oursUs = Number(ours48?.encodeUsPerFrame ?? NaN);
     const byLabel = (label: string): Record<string, number | string> | undefined => codecs.find((c) => c.codec === label);
@@ -245,7 +267,7 @@ export const bench: BenchModule = {
       cores: cpus().length,
       seconds,
       input: 'test/fixtures/audio/speech-male-16k.wav (espeak-ng), resampled to each rate; Opus: VOIP, complexity 5, 32 kbit/s VBR',
-      resampler: 'scripts/bench/codecs-resampler.ts (windowed sinc, integer ratios) until the DSP resampler is wired in',
+      resampler: `dsp/resampler.ts (Speex WASM, quality ${RESAMPLER_QUALITY}), one streaming instance per transcode direction`,
       codecs,
       transcodes,
       opusVsNative: {

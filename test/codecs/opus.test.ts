@@ -4,7 +4,7 @@
  * Opus files, plus the two loss tools: in-band FEC and exact-length PLC.
  */
 import t from 'tap';
-import { OpusDecoder, OpusEncoder, opus, opusEncoderSettings, type OpusEncoderSettings } from '../../codecs/index.js';
+import { OpusDecoder, OpusEncoder, opus, opusEncoderSettings, OPUS_LOCAL_DEFAULTS, type OpusEncoderSettings, type OpusLocalSettings } from '../../codecs/index.js';
 import { ffmpeg, ffmpegMissing, fromS16le } from '../helpers/ffmpeg.js';
 import { readOggOpus, writeOggOpus } from '../helpers/ogg-opus.js';
 import { readAudioFixture } from '../helpers/wav.js';
@@ -12,8 +12,8 @@ import { alignedSnr, harmonicSpeech } from './signals.js';
 
 const RATES = [8000, 12000, 16000, 24000, 48000] as const;
 
-function settings(sampleRate: number, fmtp: Record<string, string> = {}): OpusEncoderSettings {
-  return opusEncoderSettings(fmtp, sampleRate);
+function settings(sampleRate: number, fmtp: Record<string, string> = {}, local: Partial<OpusLocalSettings> = {}): OpusEncoderSettings {
+  return opusEncoderSettings(fmtp, sampleRate, { ...OPUS_LOCAL_DEFAULTS, ...local });
 }
 
 /** The 16 kHz speech fixture at 48 kHz (linear interpolation: fine as an input signal). */
@@ -206,7 +206,7 @@ t.test('fmtp shapes the encoder: bitrate cap, bandwidth, DTX, CBR', async (t) =>
     cbr: false,
     maxBandwidth: 1105,
   });
-  const capped = opusEncoderSettings({ maxaveragebitrate: '12000', maxplaybackrate: '16000', usedtx: '1', cbr: '1', useinbandfec: '1' }, 16000);
+  const capped = settings(16000, { maxaveragebitrate: '12000', maxplaybackrate: '16000', usedtx: '1', cbr: '1', useinbandfec: '1' }, { dtx: true });
   t.equal(capped.bitrate, 12000);
   t.equal(capped.maxBandwidth, 1103, 'maxplaybackrate 16000: wideband');
   t.ok(capped.dtx && capped.cbr && capped.fec && capped.packetLossPercent === 10);
@@ -219,7 +219,7 @@ t.test('fmtp shapes the encoder: bitrate cap, bandwidth, DTX, CBR', async (t) =>
   const sizes = new Set(encodeFrames(cbr, harmonicSpeech(16000, 0.5), 320).map((p) => p.length));
   t.same([...sizes], [40], 'CBR 16 kbit/s: every 20 ms packet is 40 bytes');
 
-  const dtx = new OpusEncoder(settings(16000, { usedtx: '1' }));
+  const dtx = new OpusEncoder(settings(16000, { usedtx: '1' }, { dtx: true }));
   const silence = encodeFrames(dtx, new Int16Array(320 * 50), 320);
   t.ok(silence.slice(20).filter((p) => p.length <= 2).length >= 20, 'DTX: silence becomes 1-2 byte packets');
   const noDtx = encodeFrames(new OpusEncoder(settings(16000)), new Int16Array(320 * 50), 320);

@@ -42,6 +42,29 @@ function fillOf(frame: Pulled): number | 'mixed' {
   return frame.samples.every((v) => v === first) ? first : 'mixed';
 }
 
+/**
+ * Longest cross-fade when audio returns after generic concealment: a quarter
+ * of the longest pitch period the concealer searches (15 ms at 8 kHz = 122
+ * samples), so 30 samples.
+ */
+const MAX_MERGE = 30;
+
+/**
+ * A frame of returning audio after generic concealment: its first samples are
+ * cross-faded in from the concealment (`PacketLossConcealer.resume`), so they
+ * run monotonically from near the last concealed sample to the packet's value,
+ * and from at most MAX_MERGE samples on they are the packet's own value.
+ */
+function mergesInto(frame: Pulled, lastConcealed: number, value: number): boolean {
+  const s = Array.from(frame.samples);
+  const settled = s.slice(MAX_MERGE).every((v) => v === value);
+  const ramp = s.slice(0, MAX_MERGE + 1);
+  const direction = Math.sign(value - lastConcealed);
+  const monotone = ramp.every((v, i) => i === 0 || Math.sign(v - (ramp[i - 1] ?? v)) !== -direction);
+  const between = ramp.every((v) => (v - lastConcealed) * direction >= 0 && (value - v) * direction >= 0);
+  return settled && monotone && between && s[0] !== value;
+}
+
 t.test('in-order packets play after the target delay, one per tick', async (t) => {
   const jb = buffer(60);
   for (let k = 0; k < 5; k++) jb.push(100 + k, 8000 + k * FRAME, SSRC, k === 0, payload(k + 1));
@@ -86,7 +109,9 @@ t.test('a packet after its playout time is late: dropped, and its slot was conce
   t.equal(gap.kind, 'concealed');
   jb.push(2, 2 * FRAME, SSRC, false, payload(70));
   t.equal(jb.counters().late, 1);
-  t.equal(fillOf(pull(jb)), 80, 'the stream goes on');
+  const next = pull(jb);
+  t.equal(next.kind, 'audio');
+  t.ok(mergesInto(next, gap.samples[FRAME - 1] ?? 0, 80), 'the stream goes on, cross-faded in from the concealment');
   t.equal(jb.counters().lost, 1);
 });
 
@@ -121,13 +146,15 @@ t.test('30 ms packets are sliced into 20 ms frames, and a lost one conceals 30 m
     played.push(...frame.samples);
   }
   for (let i = 0; i < played.length; i++) {
-    if (i >= 720 && i < 960) continue; // the lost packet
+    // The lost packet, and the start of the next one, which is cross-faded in from the concealment.
+    if (i >= 720 && i < 960 + MAX_MERGE) continue;
     if (played[i] !== i % 256) {
       t.fail(`sample ${i} is ${played[i]}, wanted ${i % 256}`);
       return;
     }
   }
-  t.pass('every received sample plays at its own timestamp');
+  t.pass('every received sample plays at its own timestamp (after the merge into returning audio)');
+  t.not(played[960], 960 % 256, 'the first returning sample is merged with the concealment');
   t.equal(jb.counters().concealedSamples, 240, 'exactly the lost 30 ms are concealed');
   // The lost packet covers samples 720..960: frame 4 (640..800) mixes audio and
   // concealment, frame 5 (800..960) is all concealment.
@@ -328,4 +355,53 @@ t.test('without the next packet the codec’s PLC conceals; a long hole uses PLC
   const later = Array.from({ length: 3 }, () => pull(jb));
   t.same(later.map(fillOf), [200, 105, 5]);
   t.same(calls, ['conceal 160', 'conceal 160', 'fec 160 from 5']);
+});
+
+/** Payload bytes as little-endian 16-bit PCM (a lossless stand-in for a codec without PLC). */
+const pcmDecoder: AudioDecoder = {
+  decode(payload, out) {
+    const samples = payload.length >> 1;
+    for (let i = 0; i < samples; i++) out[i] = ((payload[2 * i + 1] ?? 0) << 8) | (payload[2 * i] ?? 0);
+    return samples;
+  },
+};
+
+function pcmPayload(pcm: Int16Array): Uint8Array {
+  return new Uint8Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));
+}
+
+t.test('audio returning after generic concealment is merged without a click', async (t) => {
+  // A 200 Hz cosine (period 40 samples, so every 20 ms frame starts at its peak), 40 ms lost:
+  // the concealment has faded to a third by then, so the first returning sample would jump by
+  // two thirds of the amplitude. The merge must keep every step near the signal's own.
+  const amplitude = 10000;
+  const cosine = (n: number): number => Math.round(amplitude * Math.cos((2 * Math.PI * 200 * n) / 8000));
+  const jb = new JitterBuffer({ clockRate: 8000, sampleRate: 8000, targetDelayMs: 20, decoder: pcmDecoder });
+  const packets = 10;
+  for (let k = 0; k < packets; k++) {
+    if (k === 4 || k === 5) continue;
+    const pcm = new Int16Array(FRAME);
+    for (let i = 0; i < FRAME; i++) pcm[i] = cosine(k * FRAME + i);
+    jb.push(k, k * FRAME, SSRC, k === 0, pcmPayload(pcm));
+  }
+  pull(jb);
+  const played: number[] = [];
+  const kinds: FrameKind[] = [];
+  for (let f = 0; f < packets; f++) {
+    const frame = pull(jb);
+    kinds.push(frame.kind);
+    played.push(...frame.samples);
+  }
+  t.same(kinds, ['audio', 'audio', 'audio', 'audio', 'concealed', 'concealed', 'audio', 'audio', 'audio', 'audio']);
+  const resume = 6 * FRAME;
+  const naturalStep = Math.ceil(amplitude * 2 * Math.sin((Math.PI * 200) / 8000)); // largest step of the cosine itself
+  const unmergedJump = Math.abs(cosine(resume) - (played[resume - 1] ?? 0));
+  t.ok(unmergedJump > 3 * naturalStep, `without the merge the junction would jump by ${unmergedJump}`);
+  let worst = 0;
+  for (let i = resume - 10; i < resume + 40; i++) worst = Math.max(worst, Math.abs((played[i] ?? 0) - (played[i - 1] ?? 0)));
+  t.ok(worst <= 1.5 * naturalStep, `largest step around the junction ${worst} <= 1.5 × the cosine's own ${naturalStep}`);
+  t.not(played[resume], cosine(resume), 'the first returning sample is merged');
+  const exactFrom = resume + MAX_MERGE;
+  t.ok(played.slice(exactFrom).every((v, i) => v === cosine(exactFrom + i)), 'after the merge the audio plays unchanged');
+  t.equal(jb.counters().concealedSamples, 2 * FRAME, 'the merge is not counted as concealment');
 });

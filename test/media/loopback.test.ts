@@ -93,6 +93,8 @@ t.test('a lost packet is concealed in the echo; loss and concealment are counted
   t.equal(echoed.length, 10, 'the gap is filled, not skipped');
   t.same(Buffer.from(echoed[3]?.payload ?? []), Buffer.from(tone[3] ?? []));
   t.notSame(Buffer.from(echoed[4]?.payload ?? []), Buffer.from(tone[4] ?? []), 'the concealed frame is not the lost one');
+  // The concealment of a steady tone continues it, so the returning frame needs no
+  // cross-fade (the concealer skips the merge at a continuous junction): it plays unchanged.
   t.same(Buffer.from(echoed[5]?.payload ?? []), Buffer.from(tone[5] ?? []));
   const stats = await h.stats('echo-3');
   t.equal(stats.concealedMs, 20);

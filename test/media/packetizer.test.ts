@@ -1,6 +1,7 @@
 import t from 'tap';
 import { RtpPacket } from 'rtp.js/packets';
 import type { AudioEncoder } from '../../codecs/index.js';
+import { OpusEncoder, opusEncoderSettings } from '../../codecs/index.js';
 import { Packetizer, type PacketizerOptions } from '../../media/packetizer.js';
 
 /** A test encoder writing each sample's low byte, so payloads show which frames they hold. */
@@ -62,7 +63,7 @@ t.test('20 ms: one packet per frame, seq +1, ts +160 across the wrap, marker on 
   t.ok(sent.every((p) => p.ssrc === 0xdeadbeef && p.pt === 8));
   t.same(sent.map((p) => p.payload[0]), [1, 2, 3, 4]);
   t.ok(sent.every((p) => p.payload.length === 160));
-  t.same(packetizer.counters(), { packets: 4, payloadOctets: 640, bytes: 4 * 172 });
+  t.same(packetizer.counters(), { packets: 4, payloadOctets: 640, bytes: 4 * 172, dtxFrames: 0 });
 });
 
 t.test('30 ms: frames accumulate into 240-sample packets, ts +240', async (t) => {
@@ -138,4 +139,93 @@ t.test('buffers are reused in turn, except one the transport still holds', async
   t.not(buffers[5], buffers[1], 'the held buffer was replaced, not reused');
   t.equal(datagrams[1]?.[12], 2, 'and still holds the second packet');
   t.equal(buffers[9 - 1], buffers[4], 'the ring goes on');
+});
+
+/**
+ * A DTX-capable test encoder: a silent frame encodes to one byte (as Opus's
+ * TOC-only DTX packet), audio to one byte per sample.
+ */
+const dtxEncoder: AudioEncoder = {
+  dtxMaxBytes: 2,
+  encode(pcm, out) {
+    if (pcm.every((v) => v === 0)) {
+      out[0] = 0xf8;
+      return 1;
+    }
+    return byteEncoder.encode(pcm, out);
+  },
+};
+
+t.test('DTX frames are not sent: ts moves on, seq does not, the next packet has the marker', async (t) => {
+  const { packetizer, sent } = setup({ encoder: dtxEncoder });
+  packetizer.push(frame(1));
+  packetizer.push(frame(2));
+  for (let i = 0; i < 5; i++) packetizer.push(frame(0));
+  packetizer.push(frame(3));
+  packetizer.push(frame(4));
+  t.same(sent.map((p) => p.payload[0]), [1, 2, 3, 4], 'the five DTX frames were not sent');
+  t.same(sent.map((p) => p.seq), [0xfffe, 0xffff, 0, 1], 'no sequence gap: the receiver sees no loss');
+  t.same(
+    sent.map((p) => (p.ts - 0xfffffe00) >>> 0),
+    [0, 160, 7 * 160, 8 * 160],
+    'the timestamp covers the untransmitted frames',
+  );
+  t.same(sent.map((p) => p.marker), [true, false, true, false], 'the packet after the gap starts a talkspurt');
+  t.same(packetizer.counters(), { packets: 4, payloadOctets: 640, bytes: 4 * 172, dtxFrames: 5 });
+  t.same(packetizer.position(), { ssrc: 0xdeadbeef, seq: 2, ts: (0xfffffe00 + 9 * 160) >>> 0 });
+});
+
+t.test('DTX with 40 ms packets skips whole packets', async (t) => {
+  const { packetizer, sent } = setup({ encoder: dtxEncoder, ptime: 40 });
+  for (const v of [1, 1, 0, 0, 0, 0, 2, 2]) packetizer.push(frame(v));
+  t.same(sent.map((p) => [p.payload[0], (p.ts - 0xfffffe00) >>> 0, p.marker]), [
+    [1, 0, true],
+    [2, 960, true],
+  ]);
+  t.equal(((sent[1]?.seq ?? 0) - (sent[0]?.seq ?? 0)) & 0xffff, 1);
+  t.equal(packetizer.counters().dtxFrames, 2);
+});
+
+t.test('codecs without DTX send every frame, however short', async (t) => {
+  const oneByte: AudioEncoder = { encode: (_pcm, out) => ((out[0] = 7), 1) };
+  const { packetizer, sent } = setup({ encoder: oneByte });
+  for (let i = 0; i < 3; i++) packetizer.push(frame(0));
+  t.same(sent.map((p) => p.payload), [[7], [7], [7]]);
+  t.same(sent.map((p) => p.seq), [0xfffe, 0xffff, 0]);
+  t.equal(packetizer.counters().dtxFrames, 0);
+});
+
+t.test('Opus with DTX: silence stops the packets, speech brings them back with the marker', async (t) => {
+  const withDtx = new OpusEncoder(opusEncoderSettings({ usedtx: '1' }, 48000, { bitrate: 32000, complexity: 5, fec: true, dtx: true }));
+  const withoutDtx = new OpusEncoder(opusEncoderSettings({ usedtx: '1' }, 48000, { bitrate: 32000, complexity: 5, fec: true, dtx: false }));
+  t.teardown(() => {
+    withDtx.close();
+    withoutDtx.close();
+  });
+  t.equal(withDtx.dtxMaxBytes, 2);
+  t.equal(withoutDtx.dtxMaxBytes, 0);
+  const tone = (k: number): Int16Array => {
+    const pcm = new Int16Array(960);
+    for (let i = 0; i < 960; i++) pcm[i] = Math.round(6000 * Math.sin((2 * Math.PI * 440 * (k * 960 + i)) / 48000));
+    return pcm;
+  };
+  const run = (encoder: OpusEncoder): Sent[] => {
+    const { packetizer, sent } = setup({ encoder, clockRate: 48000, sampleRate: 48000, payloadType: 111 });
+    for (let k = 0; k < 10; k++) packetizer.push(tone(k));
+    for (let k = 0; k < 100; k++) packetizer.push(new Int16Array(960)); // 2 s of digital silence
+    for (let k = 0; k < 10; k++) packetizer.push(tone(k));
+    return sent;
+  };
+  const dtx = run(withDtx);
+  const plain = run(withoutDtx);
+  t.equal(plain.length, 120, 'without DTX every 20 ms frame is a packet');
+  t.ok(dtx.length < 60, `with DTX most of the silence is not sent (${dtx.length} packets for 120 frames)`);
+  t.ok(dtx.every((p) => p.payload.length > 2), 'no 1–2 byte DTX packet goes on the wire');
+  t.ok(dtx.every((p, i) => i === 0 || p.seq === (((dtx[i - 1]?.seq ?? 0) + 1) & 0xffff)), 'sequence numbers stay contiguous');
+  const last = dtx[dtx.length - 1];
+  t.equal(((last?.ts ?? 0) - (dtx[0]?.ts ?? 0)) >>> 0, 119 * 960, 'the timestamp still runs at 48 kHz through the silence');
+  const resumed = dtx.findIndex((p, i) => i > 0 && ((p.ts - (dtx[i - 1]?.ts ?? 0)) >>> 0) > 960);
+  t.ok(resumed > 0, 'there is a gap in the timestamps');
+  t.equal(dtx[resumed]?.marker, true, 'the first packet after a gap carries the marker');
+  t.ok(dtx.every((p, i) => p.marker === (i === 0 || ((p.ts - (dtx[i - 1]?.ts ?? 0)) >>> 0) > 960)), 'and only packets after a gap (or the first) do');
 });

@@ -28,7 +28,7 @@ export interface Harness {
   until(legId: string, ready: (stats: LegStats) => boolean): Promise<LegStats>;
 }
 
-export function harness(t: Teardown, ports: string, rtp: Partial<Config['rtp']> = {}): Harness {
+export function harness(t: Teardown, ports: string, rtp: Partial<Config['rtp']> = {}, codecs?: Config['codecs']): Harness {
   const clock = new ManualClock();
   const logLines: string[] = [];
   const sink = new Writable({
@@ -40,6 +40,7 @@ export function harness(t: Teardown, ports: string, rtp: Partial<Config['rtp']> 
   const engine = new InProcessEngine({
     rtp: { ...defaultConfig().rtp, ports, bindAddress: '127.0.0.1', ...rtp },
     logger: pino({ level: 'warn' }, sink),
+    ...(codecs !== undefined ? { codecs } : {}),
     clock,
     portReuseDelayMs: 0,
   });
