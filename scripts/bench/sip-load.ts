@@ -167,10 +167,11 @@ function readRtt(dir: string): number[] {
   return values;
 }
 
-/** The p-th percentile (0-100) of `values`, nearest rank. */
+/** The p-th percentile (0-100) of `values`, nearest rank, to 0.1 ms. */
 export function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? null;
+  const value = sorted[rank];
+  return value === undefined ? null : Math.round(value * 10) / 10;
 }

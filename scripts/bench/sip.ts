@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- sip [--rates 500,1000,1500] [--duration 30] [--hold 0] [--sipp 1] [--quick]`
+ * `npm run bench -- sip --in-process [--calls 50000]` (the SIP core alone, see sip-core-cost.ts)
  *
  * Signalling load: SIPp places INVITE/200/ACK/BYE calls (SDP, no RTP) to the
  * echo test of a voxbridge started as a child process (`dist/server/main.js`
@@ -11,6 +12,7 @@
  * SIPp's -trace_rtt), plus CPU use of the server and of SIPp.
  */
 import type { BenchModule } from '../bench.js';
+import { measureCoreCost } from './sip-core-cost.js';
 import { cpuSeconds, percentile, runSipp, startServer, type SippRun } from './sip-load.js';
 
 interface Options {
@@ -117,6 +119,12 @@ async function runStep(rate: number, options: Options): Promise<Step> {
 export const bench: BenchModule = {
   description: 'SIP calls/s (INVITE/200/ACK/BYE via SIPp) the server sustains with 0 failures, and p50/p99 setup time',
   async run(args) {
+    if (args.includes('--in-process')) {
+      const index = args.indexOf('--calls');
+      const calls = index >= 0 ? Number(args[index + 1]) : 50_000;
+      if (!Number.isInteger(calls) || calls <= 0) throw new Error('--calls needs a positive integer');
+      return { mode: 'in-process SIP core, no sockets, no media', ...(await measureCoreCost(calls)) };
+    }
     const options = parseArgs(args);
     const steps: Step[] = [];
     for (const rate of options.rates) {

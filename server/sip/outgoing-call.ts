@@ -128,7 +128,10 @@ export class SipOutgoingCall implements OutgoingCall {
 
   #send(route: OutgoingRoute, sessionExpires: number): void {
     const display = this.options.fromDisplayName;
-    const fromUser = this.options.fromUser ?? 'voxbridge';
+    // RFC 3261 §25.1 user part: unreserved and user-unreserved characters, anything else escaped.
+    const fromUser = (this.options.fromUser ?? 'voxbridge').replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) =>
+      [...Buffer.from(c)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    );
     const fromUri = `sip:${fromUser}@${bracketHost(this.#localAddress)}`;
     const spec: InviteSpec = {
       requestUri: route.requestUri,

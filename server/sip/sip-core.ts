@@ -115,7 +115,6 @@ export class SipCore implements StackContext {
       timers: this.timers,
       transport: options.transport,
       counters: this.counters,
-      onServerTerminated: () => undefined,
     });
     this.#handlerCore = {
       findDialog: (request) => this.#findDialog(request),

@@ -33,8 +33,6 @@ export interface TransactionLayerOptions {
   readonly timers: SipTimers;
   readonly transport: TransportSender;
   readonly counters: SipCounters;
-  /** A server transaction ended (the core drops what it keyed on it). */
-  readonly onServerTerminated: (key: string) => void;
 }
 
 /**
@@ -142,13 +140,8 @@ export class TransactionLayer {
 
   /** A transaction reached Terminated: drop it from its table (if it is still the one there). */
   forget(side: 'server' | 'client', key: string, tx: ServerTransaction | ClientTransaction): void {
-    if (side === 'server') {
-      if (this.#server.get(key) !== tx) return;
-      this.#server.delete(key);
-      this.options.onServerTerminated(key);
-    } else if (this.#client.get(key) === tx) {
-      this.#client.delete(key);
-    }
+    const table: Map<string, ServerTransaction | ClientTransaction> = side === 'server' ? this.#server : this.#client;
+    if (table.get(key) === tx) table.delete(key);
   }
 
   /** Shutdown: every transaction terminated without telling its user. */
