@@ -79,6 +79,15 @@ export const ConfigSchema = Type.Object(
           description: 'RFC 3261 T2: the longest retransmit interval for non-INVITE requests and INVITE responses',
           hint: 'an integer from 100 to 60000 (ms)',
         }),
+        tryingDelayMs: Type.Integer({
+          minimum: 0,
+          maximum: 200,
+          default: 0,
+          description:
+            'Delay before 100 Trying to a new INVITE; 0 sends it at once, more saves a datagram per call when the app answers within it (RFC 3261 §17.2.1 allows up to 200 ms)',
+          hint: 'an integer from 0 to 200 (ms)',
+          flag: 'sip-trying-delay',
+        }),
         t4Ms: Type.Integer({
           minimum: 0,
           maximum: 60000,

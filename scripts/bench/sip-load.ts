@@ -42,10 +42,14 @@ export interface ServerUnderTest {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/server/main.js` on 127.0.0.1 and resolves once it says it listens. */
+/**
+ * Starts `node dist/server/main.js` on 127.0.0.1 and resolves once it says it listens.
+ * 100 Trying is delayed 100 ms (sip.tryingDelayMs), as a loaded deployment would set it:
+ * the echo app answers well within that, so each call saves a datagram.
+ */
 export async function startServer(extraArgs: readonly string[]): Promise<ServerUnderTest> {
   const port = await freeUdpPort();
-  const args = [MAIN, '--sip-listen', `127.0.0.1:${port}`, '--rtp-bind', '127.0.0.1', '--log-level', 'warn', ...extraArgs];
+  const args = [MAIN, '--sip-listen', `127.0.0.1:${port}`, '--rtp-bind', '127.0.0.1', '--log-level', 'warn', '--sip-trying-delay', '100', ...extraArgs];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

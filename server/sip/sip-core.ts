@@ -55,8 +55,6 @@ export interface SipCoreOptions {
   readonly maxHeaderLineBytes?: number;
 }
 
-/** How long a new INVITE may wait for the app's first response before we send 100 Trying (RFC 3261 §17.2.1: under 200 ms). */
-export const TRYING_DELAY_MS = 100;
 
 /** How long close() waits for BYEs to be answered before it drops the remaining dialogs. */
 export const CLOSE_BYE_WAIT_MS = 2000;
@@ -291,8 +289,8 @@ export class SipCore implements StackContext {
     const tx = this.#transactions.createServer(key, request, destination);
     const inbound = new InboundRequest(request, flow, tx, destination, this.userAgent);
     if (tx instanceof InviteServerTransaction) {
-      // 100 Trying if the app has not answered within TRYING_DELAY_MS (it stops INVITE retransmissions).
-      tx.sendTryingAfter(Math.min(TRYING_DELAY_MS, this.timers.T1 / 2), () => inbound.build(100));
+      // 100 Trying at once, or (sip.tryingDelayMs) only if the app has not answered by then (RFC 3261 §17.2.1).
+      tx.sendTryingAfter(Math.min(this.#tryingDelayMs, this.timers.T1 / 2), () => inbound.build(100));
       // Kept until the final response: CANCEL and shutdown need it; after that only the transaction remains.
       this.#pendingInvites.set(key, { inbound, tx, call: null });
       const initial = request.to.tag === null;
@@ -311,6 +309,10 @@ export class SipCore implements StackContext {
       warningHost: (request) => this.warningHost(request.flow),
     });
     if (admitted) handlerFor(request.method)(inbound, this.#handlerCore);
+  }
+
+  get #tryingDelayMs(): number {
+    return this.#config.tryingDelayMs;
   }
 
   #findDialog(request: SipRequest): SipDialog | undefined {

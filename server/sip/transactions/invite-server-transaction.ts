@@ -60,7 +60,8 @@ export class InviteServerTransaction {
    */
   sendTryingAfter(delayMs: number, build: () => Buffer): void {
     this.#buildTrying = build;
-    this.#cancelTrying = this.env.scheduler.schedule(delayMs, () => this.#sendTrying());
+    if (delayMs <= 0) this.#sendTrying();
+    else this.#cancelTrying = this.env.scheduler.schedule(delayMs, () => this.#sendTrying());
   }
 
   /** A retransmission of the INVITE. Returns true when a response was re-sent. */

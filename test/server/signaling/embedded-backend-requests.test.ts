@@ -5,10 +5,13 @@ import { fixture } from '../sip/fixtures/fixture-files.js';
 import { UdpPeer } from '../sip/fixtures/raw-peer.js';
 import { OFFER_SDP, sipRequest, uniqueId } from '../sip/fixtures/sip-text.js';
 
-async function setup(t: Test): Promise<{ peer: UdpPeer; port: number; backend: Awaited<ReturnType<typeof startBackend>>['backend'] }> {
+async function setup(
+  t: Test,
+  tryingDelayMs = 100,
+): Promise<{ peer: UdpPeer; port: number; backend: Awaited<ReturnType<typeof startBackend>>['backend'] }> {
   const peer = await UdpPeer.open();
   t.teardown(() => peer.close());
-  const { backend, udpPort } = await startBackend(t);
+  const { backend, udpPort } = await startBackend(t, { sip: { tryingDelayMs } });
   return { peer, port: udpPort, backend };
 }
 
@@ -131,7 +134,17 @@ t.test('no INVITE handler registered: 480 (no 100 Trying: the answer came first)
   t.equal(refused.status, 480);
 });
 
-t.test('100 Trying when the app takes longer than 100 ms, or at once for a retransmitted INVITE', async (t) => {
+t.test('by default 100 Trying goes out at once, before the final response', async (t) => {
+  const { peer, port, backend } = await setup(t, 0);
+  backend.onInvite((call) => call.reject(486));
+  await peer.send(sipRequest({ method: 'INVITE', port: peer.port, callId: uniqueId('now'), body: OFFER_SDP }), port);
+  const first = await peer.response();
+  t.equal(first.status, 100, '100 Trying first');
+  const busy = await peer.response();
+  t.equal(busy.status, 486);
+});
+
+t.test('with sip.tryingDelayMs, 100 Trying when the app takes longer than that, or at once for a retransmitted INVITE', async (t) => {
   const { peer, port, backend } = await setup(t);
   backend.onInvite(() => undefined); // an app that never answers
   const started = Date.now();
