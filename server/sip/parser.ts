@@ -9,7 +9,7 @@
  */
 import { isToken, parseDigits } from './headers/chars.js';
 import { isListHeader, normalizeHeaderName } from './headers/names.js';
-import { emptyAccumulator, readHeader, type HeaderAccumulator } from './headers/readers.js';
+import { emptyAccumulator, readHeader, type HeaderAccumulator, type HeaderErrorCode } from './headers/readers.js';
 import { splitHeaderList } from './headers/split.js';
 import type { HeaderField, SipMessage } from './message.js';
 import { isAbsoluteUri, parseSipUri } from './uri.js';
@@ -39,16 +39,7 @@ export type ParseErrorCode =
   | 'missing-header'
   | 'cseq-mismatch'
   | 'body-truncated'
-  | 'bad-via'
-  | 'bad-from'
-  | 'bad-to'
-  | 'bad-contact'
-  | 'bad-route'
-  | 'bad-call-id'
-  | 'bad-cseq'
-  | 'bad-max-forwards'
-  | 'bad-content-length'
-  | 'duplicate-header';
+  | HeaderErrorCode;
 
 export interface ParseError {
   readonly code: ParseErrorCode;

@@ -5,19 +5,7 @@ import { fixture } from '../sip/fixtures/fixture-files.js';
 import { ManualScheduler } from '../sip/fixtures/manual-scheduler.js';
 import { UdpPeer } from '../sip/fixtures/raw-peer.js';
 import { ANSWER_SDP, OFFER_SDP, sipRequest, uniqueId } from '../sip/fixtures/sip-text.js';
-
-/** xorshift32, so the flood is the same on every run. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+import { prng } from '../../helpers/prng.js';
 
 t.test('2000 mutated/truncated datagrams, then a valid INVITE that still gets answered', async (t) => {
   const peer = await UdpPeer.open();

@@ -16,22 +16,10 @@ import type { Flow } from '../../../server/sip/transport.js';
 import { fixture, LIMITS } from './fixtures/fixture-files.js';
 import { UdpPeer } from './fixtures/raw-peer.js';
 import { ANSWER_SDP, OFFER_SDP, sipRequest, uniqueId } from './fixtures/sip-text.js';
+import { prng } from '../../helpers/prng.js';
 
 const SOURCES = ['invite-sipp.sip', 'invite-baresip.sip', 'invite-linphone.sip', 'options.sip', 'bye.sip', 'cancel.sip', 'response-200-bye.sip'].map(fixture);
 const ROUNDS = 20_000;
-
-/** xorshift32: the same mutations on every run. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 const NASTY = ['', ' ', ':', ';;;', '<<>>', '"', '\\', 'z9hG4bK', '0', '-1', '99999999999', '\t', 'a'.repeat(9000), ',,,', 'sip:', '\u0000', '%00', '\u00ff\u00fe'];
 

@@ -3,6 +3,7 @@ import { parseSipMessage, type ParseResult } from '../../../server/sip/parser.js
 import type { SipRequest } from '../../../server/sip/message.js';
 import { headerValue, headerValues, bodyText } from '../../../server/sip/message.js';
 import { fixture, LIMITS } from './fixtures/fixture-files.js';
+import { prng } from '../../helpers/prng.js';
 
 function request(result: ParseResult): SipRequest {
   if (!result.ok) throw new Error(`parse failed: ${result.error.code} ${result.error.reason}`);
@@ -155,19 +156,6 @@ t.test('an ACK is never answerable', async (t) => {
   t.equal(error.code, 'bad-cseq');
   t.equal(error.canRespond, false);
 });
-
-/** xorshift32: deterministic "random" mutations. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 t.test('mutated and truncated fixtures never throw', async (t) => {
   const sources = ['invite-sipp.sip', 'invite-baresip.sip', 'invite-linphone.sip', 'options.sip', 'response-200-bye.sip'].map(fixture);
