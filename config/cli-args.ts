@@ -7,6 +7,8 @@ export interface CliArgs {
   readonly help: boolean;
   readonly version: boolean;
   readonly printConfig: boolean;
+  /** Validate the config (file, env, flags) and exit: 0 when it is good, 2 naming the bad key. */
+  readonly checkConfig: boolean;
   readonly configFile: string | null;
   /** Dotted key → value, already converted to the leaf's type where possible. */
   readonly overrides: ReadonlyMap<string, unknown>;
@@ -20,6 +22,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let help = false;
   let version = false;
   let printConfig = false;
+  let checkConfig = false;
   let configFile: string | null = null;
   const overrides = new Map<string, unknown>();
 
@@ -40,6 +43,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (name === 'help' || name === 'h') help = true;
     else if (name === 'version') version = true;
     else if (name === 'print-config') printConfig = true;
+    else if (name === 'check-config') checkConfig = true;
     else if (name === 'config') configFile = takeValue();
     else {
       const leaf = flagLeaves.get(name);
@@ -49,7 +53,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       overrides.set(leaf.key, coerce(leaf, raw));
     }
   }
-  return { help, version, printConfig, configFile, overrides };
+  return { help, version, printConfig, checkConfig, configFile, overrides };
 }
 
 function isBooleanWord(value: string | undefined): boolean {
@@ -64,6 +68,7 @@ export function helpText(): string {
     '',
     '  --config FILE          YAML or JSON config file (defaults < file < VOXBRIDGE_* env < flags)',
     '  --print-config         print the effective config as JSON and exit',
+    '  --check-config         validate the config and exit (0: good, 2: the error names the key)',
     '  --help                 show this help and exit',
     '  --version              print the version and exit',
   ];

@@ -5,6 +5,11 @@
  * can be set from the command line.
  */
 import { Type, type Static, type TString } from '@sinclair/typebox';
+import { AdminSection } from './sections/admin.js';
+import { MediaSection } from './sections/media.js';
+import { VoiceSection } from './sections/voice.js';
+import { SrtpSection } from './sections/srtp.js';
+import { ConferenceSection } from './sections/conference.js';
 
 /** Extra keywords we attach to leaves; TypeBox keeps unknown options on the schema. */
 export interface LeafOptions {
@@ -195,9 +200,30 @@ export const ConfigSchema = Type.Object(
           minimum: 0,
           maximum: 1000,
           default: 60,
-          description: 'Playout delay of the jitter buffer',
+          description: 'Start delay of the adaptive jitter buffer (its target until it has measured the network)',
           hint: 'an integer from 0 to 1000 (ms)',
         }),
+        jitterBuffer: Type.Object(
+          {
+            minMs: Type.Integer({
+              minimum: 0,
+              maximum: 1000,
+              default: 20,
+              description: 'Lowest target delay the adaptive jitter buffer shrinks to',
+              hint: 'an integer from 0 to 1000 (ms)',
+              flag: 'jitter-min',
+            }),
+            maxMs: Type.Integer({
+              minimum: 20,
+              maximum: 2000,
+              default: 300,
+              description: 'Highest target delay the adaptive jitter buffer grows to',
+              hint: 'an integer from 20 to 2000 (ms)',
+              flag: 'jitter-max',
+            }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -249,6 +275,10 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    media: MediaSection,
+    srtp: SrtpSection,
+    conference: ConferenceSection,
+    voice: VoiceSection,
     apps: Type.Object(
       {
         echoUser: Type.String({
@@ -267,15 +297,7 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
-    admin: Type.Object(
-      {
-        listen: hostPort('127.0.0.1:8080', {
-          description: 'Address of the admin REST API (reserved; served from a later release)',
-          flag: 'admin-listen',
-        }),
-      },
-      { default: {}, additionalProperties: false },
-    ),
+    admin: AdminSection,
     log: Type.Object(
       {
         level: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), {

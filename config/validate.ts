@@ -10,6 +10,8 @@ import { parsePortRange } from './host-port.js';
 import { configLeaves } from './leaves.js';
 
 const leaves = configLeaves(ConfigSchema);
+/** Keys whose values hold secrets besides leaves marked `secret: true` (auth users carry passwords). */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['auth.users']);
 
 export function validateConfig(input: unknown): Config {
   const withDefaults = Value.Default(ConfigSchema, Value.Clone(input ?? {}));
@@ -20,10 +22,13 @@ export function validateConfig(input: unknown): Config {
     const leaf = leaves.find((candidate) => candidate.key === key);
     const hint = leaf?.schema.hint ?? (first.schema as Partial<LeafOptions>).hint;
     const allowed = hint ? `; allowed: ${hint}` : '';
+    // Secrets (tokens, passwords) are never echoed back: error messages end up in logs.
+    const secret = (leaf?.schema as { secret?: boolean } | undefined)?.secret === true || SECRET_KEYS.has(key);
+    const shown = secret ? '(value hidden)' : JSON.stringify(first.value);
     const message =
       first.message === 'Unexpected property'
         ? `unknown config key "${key}"`
-        : `invalid value for config key "${key}": ${JSON.stringify(first.value)} (${first.message}${allowed})`;
+        : `invalid value for config key "${key}": ${shown} (${first.message}${allowed})`;
     throw new ConfigError(message, key);
   }
   const config = withDefaults as Config;

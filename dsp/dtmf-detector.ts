@@ -55,6 +55,24 @@ export interface DtmfEvent {
   readonly durationMs: number;
 }
 
+/** Head-room on the early-reject bounds, so rounding can never reject a window the full test accepts. */
+const BOUND_SLACK = 1 + 1e-9;
+
+/** One sub-block's samples, energy and (lazily computed) complex Goertzel values. */
+interface SubBlock {
+  readonly samples: Int16Array;
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  energy: number;
+  /** Whether re/im hold the rows' (0..3) and the columns' (4..7) values for these samples. */
+  rows: boolean;
+  columns: boolean;
+}
+
+function newSubBlock(samples: number): SubBlock {
+  return { samples: new Int16Array(samples), re: new Float64Array(8), im: new Float64Array(8), energy: 0, rows: false, columns: false };
+}
+
 const NO_EVENTS: readonly DtmfEvent[] = Object.freeze([]);
 const FREQUENCIES: readonly number[] = [...DTMF_ROW_HZ, ...DTMF_COLUMN_HZ];
 
@@ -73,20 +91,15 @@ export class DtmfDetector {
   readonly #omega: Float64Array;
   readonly #cosOmega: Float64Array;
   readonly #sinOmega: Float64Array;
-  readonly #s1 = new Float64Array(8);
-  readonly #s2 = new Float64Array(8);
-  /** Complex Goertzel values of the previous and the current sub-block. */
-  readonly #prevRe = new Float64Array(8);
-  readonly #prevIm = new Float64Array(8);
-  readonly #curRe = new Float64Array(8);
-  readonly #curIm = new Float64Array(8);
+  /** The previous and the current sub-block (swapped as each completes). */
+  #prev: SubBlock;
+  #cur: SubBlock;
   /** Mean-square power of each tone in the window, as measured and corrected for its frequency offset. */
   readonly #raw = new Float64Array(8);
   readonly #power = new Float64Array(8);
   readonly #deviation = new Float64Array(8);
   #fill = 0;
   #energy = 0;
-  #prevEnergy = 0;
   #position = 0;
   #candidate: DtmfDigit | null = null;
   #candidateHits = 0;
@@ -103,6 +116,8 @@ export class DtmfDetector {
     this.sampleRate = rate;
     const s = Math.round(rate * SUB_BLOCK_S);
     this.#subBlock = s;
+    this.#prev = newSubBlock(s);
+    this.#cur = newSubBlock(s);
     this.#minPower = ((FULL_SCALE * FULL_SCALE) / 2) * 10 ** ((options.minLevelDbfs ?? DEFAULT_MIN_TONE_DBFS) / 10);
     this.#coeff = new Float64Array(8);
     this.#omega = new Float64Array(8);
@@ -128,81 +143,143 @@ export class DtmfDetector {
   /** Runs `pcm[offset..offset+length)`; returns the digit events it completed (usually none). */
   process(pcm: Int16Array, offset = 0, length = pcm.length - offset): readonly DtmfEvent[] {
     this.#events = null;
-    const s1 = this.#s1;
-    const s2 = this.#s2;
-    const coeff = this.#coeff;
-    for (let i = offset; i < offset + length; i++) {
-      const x = pcm[i] as number;
-      this.#energy += x * x;
-      for (let f = 0; f < 8; f++) {
-        const s0 = x + (coeff[f] as number) * (s1[f] as number) - (s2[f] as number);
-        s2[f] = s1[f] as number;
-        s1[f] = s0;
+    const end = offset + length;
+    let at = offset;
+    while (at < end) {
+      const fill = this.#fill;
+      const run = Math.min(end - at, this.#subBlock - fill);
+      const held = this.#cur.samples;
+      let energy = this.#energy;
+      for (let i = 0; i < run; i++) {
+        const x = pcm[at + i] as number;
+        held[fill + i] = x;
+        energy += x * x;
       }
-      this.#position++;
-      if (++this.#fill === this.#subBlock) this.#endSubBlock();
+      this.#energy = energy;
+      this.#fill = fill + run;
+      this.#position += run;
+      at += run;
+      if (this.#fill === this.#subBlock) this.#endSubBlock();
     }
     return this.#events ?? NO_EVENTS;
   }
 
   /** Forgets everything (a new stream); no events for a digit in progress. */
   reset(): void {
-    for (const buffer of [this.#s1, this.#s2, this.#prevRe, this.#prevIm, this.#curRe, this.#curIm]) buffer.fill(0);
-    this.#fill = this.#energy = this.#prevEnergy = this.#position = 0;
+    for (const block of [this.#prev, this.#cur]) {
+      // The sub-block before the first one is silence, as at construction.
+      block.samples.fill(0);
+      block.energy = 0;
+      block.rows = block.columns = false;
+    }
+    this.#fill = this.#energy = this.#position = 0;
     this.#candidate = this.#digit = null;
     this.#candidateHits = this.#misses = 0;
   }
 
+  /**
+   * A sub-block is complete. Goertzel values are computed lazily, per band
+   * (rows, columns) and sub-block, only as far as `#classify` gets: a quiet
+   * window, or one whose rows already rule out a digit, costs the sample copy
+   * and little else. A value depends only on its own sub-block's samples, so
+   * computing it one sub-block later gives the same bits.
+   */
   #endSubBlock(): void {
-    const s1 = this.#s1;
-    const s2 = this.#s2;
-    for (let f = 0; f < 8; f++) {
-      // Goertzel: Σ x[n]·e^{-jωn} = e^{-jω(S−1)}·(s1 − e^{-jω}·s2).
-      const yr = (s1[f] as number) - (this.#cosOmega[f] as number) * (s2[f] as number);
-      const yi = (this.#sinOmega[f] as number) * (s2[f] as number);
-      const c = this.#outCos[f] as number;
-      const s = this.#outSin[f] as number;
-      this.#prevRe[f] = this.#curRe[f] as number;
-      this.#prevIm[f] = this.#curIm[f] as number;
-      this.#curRe[f] = yr * c + yi * s;
-      this.#curIm[f] = yi * c - yr * s;
-      s1[f] = 0;
-      s2[f] = 0;
-    }
-    const energy = this.#prevEnergy + this.#energy;
-    this.#prevEnergy = this.#energy;
+    const prev = this.#prev;
+    const cur = this.#cur;
+    cur.energy = this.#energy;
+    cur.rows = cur.columns = false;
+    const meanSquare = (prev.energy + cur.energy) / (2 * this.#subBlock);
+    // See #classify for why a quieter window cannot hold a digit.
+    const digit = 8 * meanSquare >= this.#minPower ? this.#classify(meanSquare) : null;
+    this.#prev = cur;
+    this.#cur = prev;
     this.#energy = 0;
     this.#fill = 0;
-    this.#decide(this.#classify(energy / (2 * this.#subBlock)));
+    this.#decide(digit);
   }
 
-  /** The digit the last two sub-blocks carry, or null. */
-  #classify(meanSquare: number): DtmfDigit | null {
+  /** Both sub-blocks' Goertzel values for the rows (band 0) or columns (band 4), then the window's raw powers there. */
+  #band(base: 0 | 4): void {
     const window = 2 * this.#subBlock;
-    for (let f = 0; f < 8; f++) {
-      const w = this.#omega[f] as number;
-      const ar = this.#prevRe[f] as number;
-      const ai = this.#prevIm[f] as number;
-      const br = this.#curRe[f] as number;
-      const bi = this.#curIm[f] as number;
+    const a = this.#prev;
+    const b = this.#cur;
+    const done = base === 0 ? 'rows' : 'columns';
+    if (!a[done]) this.#goertzel(a, base);
+    if (!b[done]) this.#goertzel(b, base);
+    a[done] = b[done] = true;
+    for (let f = base; f < base + 4; f++) {
+      const ar = a.re[f] as number;
+      const ai = a.im[f] as number;
+      const br = b.re[f] as number;
+      const bi = b.im[f] as number;
       // Window value referenced to its start: A + e^{-jωS}·B.
       const xr = ar + (this.#stepCos[f] as number) * br + (this.#stepSin[f] as number) * bi;
       const xi = ai + (this.#stepCos[f] as number) * bi - (this.#stepSin[f] as number) * br;
-      // Phase advance of B over A is ω_tone·S; its excess over ω·S is the frequency offset.
-      const advance = Math.atan2(bi * ar - br * ai, br * ar + bi * ai);
-      let excess = advance - w * this.#subBlock;
-      excess -= 2 * Math.PI * Math.round(excess / (2 * Math.PI));
-      const offset = excess / this.#subBlock;
-      this.#deviation[f] = (offset * this.sampleRate) / (2 * Math.PI) / (FREQUENCIES[f] as number);
-      // Rectangular window response at that offset, to undo its loss.
-      const response = Math.abs(offset) < 1e-9 ? 1 : Math.abs(Math.sin((offset * window) / 2) / (window * Math.sin(offset / 2)));
       this.#raw[f] = (2 * (xr * xr + xi * xi)) / (window * window);
-      this.#power[f] = (this.#raw[f] as number) / Math.max(response * response, 0.25);
     }
+  }
+
+  /**
+   * Σ x[n]·e^{-jωn} over one sub-block at four frequencies (`base`..`base+3`),
+   * by the Goertzel recursion, = e^{-jω(S−1)}·(s1 − e^{-jω}·s2). The hot loop
+   * of every leg that may carry in-band DTMF: filter states live in locals
+   * (registers), not typed-array slots.
+   */
+  #goertzel(block: SubBlock, base: number): void {
+    const coeff = this.#coeff;
+    const samples = block.samples;
+    const c0 = coeff[base] as number, c1 = coeff[base + 1] as number, c2 = coeff[base + 2] as number, c3 = coeff[base + 3] as number;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    let t: number;
+    for (let i = 0; i < samples.length; i++) {
+      const x = samples[i] as number;
+      t = x + c0 * a0 - b0; b0 = a0; a0 = t;
+      t = x + c1 * a1 - b1; b1 = a1; a1 = t;
+      t = x + c2 * a2 - b2; b2 = a2; a2 = t;
+      t = x + c3 * a3 - b3; b3 = a3; a3 = t;
+    }
+    this.#output(block, base, a0, b0);
+    this.#output(block, base + 1, a1, b1);
+    this.#output(block, base + 2, a2, b2);
+    this.#output(block, base + 3, a3, b3);
+  }
+
+  #output(block: SubBlock, f: number, s1: number, s2: number): void {
+    const yr = s1 - (this.#cosOmega[f] as number) * s2;
+    const yi = (this.#sinOmega[f] as number) * s2;
+    const c = this.#outCos[f] as number;
+    const s = this.#outSin[f] as number;
+    block.re[f] = yr * c + yi * s;
+    block.im[f] = yi * c - yr * s;
+  }
+
+  /**
+   * The digit the last two sub-blocks carry, or null. Cheap exact bounds come
+   * first: a tone's corrected power is at most 4× its raw power (the
+   * correction is capped at 4) and a raw power at most 2× the window's mean
+   * square (Cauchy–Schwarz), so a window with 8·meanSquare < minPower is not
+   * even looked at, and one whose strongest row is too weak skips the columns.
+   */
+  #classify(meanSquare: number): DtmfDigit | null {
     const raw = this.#raw;
+    const minFraction = MIN_TONE_FRACTION * meanSquare;
+    this.#band(0);
     const row = strongest(raw, 0);
+    // Bounds that need no column yet: the row's level, and the pair's share of the
+    // energy (the column is at most REVERSE_TWIST above the row).
+    const rowBound = 4 * (raw[row] as number);
+    if (rowBound < this.#minPower || rowBound * (1 + 10 ** (REVERSE_TWIST_DB / 10)) * BOUND_SLACK < minFraction) return null;
+    if (outshone(raw, 0, row, rowBound)) return null;
+    this.#band(4);
     const column = strongest(raw, 4);
+    const columnBound = 4 * (raw[4 + column] as number);
+    if (columnBound < this.#minPower || (rowBound + columnBound) * BOUND_SLACK < minFraction) return null;
+    if (outshone(raw, 4, column, columnBound)) return null;
     // The chosen tones' powers, corrected for their frequency offset; the others stay raw.
+    this.#measure(row);
+    this.#measure(4 + column);
     const rowPower = this.#power[row] as number;
     const columnPower = this.#power[4 + column] as number;
     if (rowPower < this.#minPower || columnPower < this.#minPower) return null;
@@ -216,6 +293,25 @@ export class DtmfDetector {
     if (rowPower + columnPower < MIN_TONE_FRACTION * meanSquare) return null;
     this.hits++;
     return DTMF_KEYPAD[row]?.[column] ?? null;
+  }
+
+  /** Frequency deviation of tone `f` and its power corrected for the window's response there. */
+  #measure(f: number): void {
+    const window = 2 * this.#subBlock;
+    const w = this.#omega[f] as number;
+    const ar = this.#prev.re[f] as number;
+    const ai = this.#prev.im[f] as number;
+    const br = this.#cur.re[f] as number;
+    const bi = this.#cur.im[f] as number;
+    // Phase advance of B over A is ω_tone·S; its excess over ω·S is the frequency offset.
+    const advance = Math.atan2(bi * ar - br * ai, br * ar + bi * ai);
+    let excess = advance - w * this.#subBlock;
+    excess -= 2 * Math.PI * Math.round(excess / (2 * Math.PI));
+    const offset = excess / this.#subBlock;
+    this.#deviation[f] = (offset * this.sampleRate) / (2 * Math.PI) / (FREQUENCIES[f] as number);
+    // Rectangular window response at that offset, to undo its loss.
+    const response = Math.abs(offset) < 1e-9 ? 1 : Math.abs(Math.sin((offset * window) / 2) / (window * Math.sin(offset / 2)));
+    this.#power[f] = (this.#raw[f] as number) / Math.max(response * response, 0.25);
   }
 
   /** Debounce: START_HITS windows in a row start a digit, END_MISSES without it end it. */
@@ -259,6 +355,17 @@ export class DtmfDetector {
   #ms(samples: number): number {
     return Math.round((samples * 1000) / this.sampleRate);
   }
+}
+
+/**
+ * Whether another tone of the group `values[from..from+4)` is within
+ * RELATIVE_PEAK of `bound`, an upper bound of the chosen tone's corrected
+ * power: the full relative-peak test would then fail too.
+ */
+function outshone(values: Float64Array, from: number, chosen: number, bound: number): boolean {
+  const peak = 10 ** (RELATIVE_PEAK_DB / 10);
+  for (let i = 0; i < 4; i++) if (i !== chosen && (values[from + i] as number) * peak > bound * BOUND_SLACK) return true;
+  return false;
 }
 
 /** Index of the largest of `values[from..from+4)`, relative to `from`. */

@@ -4,7 +4,7 @@
  * buffer on the way in, encoder + packetizer on the way out.
  */
 import type { CodecOptions, LocalCodecSettings } from '../codecs/index.js';
-import type { LegParams } from './protocol.js';
+import type { JitterBufferStats, LegParams } from './protocol.js';
 import type { ResolvedCodec } from './leg-params.js';
 import { JitterBuffer, type JitterBufferCounters } from './jitter-buffer.js';
 import { Packetizer, type StreamPosition } from './packetizer.js';
@@ -22,7 +22,13 @@ export interface CodecChain {
 }
 
 export interface CodecChainOptions {
+  /** The jitter buffer's start delay. */
   readonly targetDelayMs: number;
+  /** Bounds of its adaptive target (config `rtp.jitterBuffer`); jitter-buffer defaults when absent. */
+  readonly minDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** The receiver's clock in ms (the media clock's `now`); absent: the buffer counts its pulls. */
+  readonly now?: () => number;
   readonly send: (datagram: Uint8Array) => boolean;
   /** The outgoing stream to continue (same SSRC, next seq/ts); null starts a random one. */
   readonly continueFrom: StreamPosition | null;
@@ -45,6 +51,9 @@ export function buildCodecChain(codec: ResolvedCodec, params: LegParams, options
     sampleRate: descriptor.sampleRate,
     targetDelayMs: options.targetDelayMs,
     decoder,
+    ...(options.minDelayMs !== undefined ? { minDelayMs: options.minDelayMs } : {}),
+    ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
   });
   const packetizer = new Packetizer({
     encoder,
@@ -77,11 +86,28 @@ export class JitterTotals {
   outOfOrder = 0;
   /** Concealed time of retired chains, in ms (their sample rates may differ). */
   concealedMs = 0;
+  acceleratedMs = 0;
+  expandedMs = 0;
+  resyncs = 0;
 
-  retire(counters: JitterBufferCounters, sampleRate: number): void {
+  retire(counters: JitterBufferCounters, sampleRate: number, stats?: JitterBufferStats): void {
     this.late += counters.late;
     this.duplicates += counters.duplicates;
     this.outOfOrder += counters.outOfOrder;
     this.concealedMs += (counters.concealedSamples * 1000) / sampleRate;
+    this.resyncs += counters.resyncs;
+    this.acceleratedMs += stats?.acceleratedMs ?? 0;
+    this.expandedMs += stats?.expandedMs ?? 0;
+  }
+
+  /** The live buffer's stats with the retired chains' totals added (what LegStats.jitterBuffer reports). */
+  withLive(live: JitterBufferStats | undefined): JitterBufferStats | null {
+    if (live === undefined) return null;
+    return {
+      ...live,
+      acceleratedMs: live.acceleratedMs + this.acceleratedMs,
+      expandedMs: live.expandedMs + this.expandedMs,
+      resyncs: live.resyncs + this.resyncs,
+    };
   }
 }

@@ -14,6 +14,8 @@ export type MediaErrorCode =
   /** The negotiated codec has no descriptor (or no encoder/decoder) in the registry. */
   | 'ERR_UNKNOWN_CODEC'
   | 'ERR_UNKNOWN_COMMAND'
+  /** The media worker running the command died before answering (its legs get `leg.failed`). */
+  | 'ERR_WORKER_FAILED'
   | 'ERR_ENGINE_CLOSED';
 
 export class MediaError extends Error {

@@ -13,6 +13,8 @@ import { isKnownApp } from './leg-app.js';
 import { createMediaClock, type MediaClock } from './media-clock.js';
 import { PortPool } from './port-pool.js';
 import type { EngineArgs, EngineCommandName, EngineEvent, EngineResult, LocalMedia, MediaEngine } from './protocol.js';
+import type { CommandModule, EngineContext } from './engine-context.js';
+import { createCommandModules, type CommandModules } from './commands/index.js';
 
 export interface InProcessEngineOptions {
   rtp: Config['rtp'];
@@ -25,6 +27,8 @@ export interface InProcessEngineOptions {
   portReuseDelayMs?: number;
   /** uint32 source for SSRC/seq/ts, for deterministic tests. */
   random?: () => number;
+  /** Voice transform settings (config `voice`); built-in defaults when absent. */
+  voice?: Config['voice'];
 }
 
 type Handler<N extends EngineCommandName> = (args: EngineArgs<N>) => Promise<EngineResult<N>> | EngineResult<N>;
@@ -46,17 +50,25 @@ export class InProcessEngine implements MediaEngine {
   /** Leg ids whose ports are being bound (so a duplicate create fails fast). */
   readonly #creating = new Set<string>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
+  readonly #legClosing: ((leg: Leg) => void)[] = [];
+  readonly #legUpdated: ((leg: Leg) => void)[] = [];
+  readonly #modules: CommandModules;
+  readonly #handlers: HandlerTable;
   #closed = false;
 
-  readonly #handlers: HandlerTable = {
-    'leg.create': (args) => this.#createLeg(args),
-    'leg.update': (args) => this.#leg(args.legId).update(args.params),
-    'leg.attach': (args) => {
+  readonly #legHandlers = {
+    'leg.create': (args: EngineArgs<'leg.create'>) => this.#createLeg(args),
+    'leg.update': (args: EngineArgs<'leg.update'>) => {
+      const leg = this.#leg(args.legId);
+      leg.update(args.params);
+      for (const listener of this.#legUpdated) listener(leg);
+    },
+    'leg.attach': (args: EngineArgs<'leg.attach'>) => {
       if (!isKnownApp(args.app)) throw new MediaError('ERR_INVALID_ARGS', 'leg.attach: app.kind must be one of none, echo');
       this.#leg(args.legId).attach(args.app);
     },
-    'leg.stats': (args) => this.#leg(args.legId).stats(),
-    'leg.close': (args) => this.#closeLeg(args.legId),
+    'leg.stats': (args: EngineArgs<'leg.stats'>) => this.#leg(args.legId).stats(),
+    'leg.close': (args: EngineArgs<'leg.close'>) => this.#closeLeg(args.legId),
     'engine.close': () => this.#close(),
   };
 
@@ -70,6 +82,28 @@ export class InProcessEngine implements MediaEngine {
       now: () => this.#clock.now(),
       ...(options.portReuseDelayMs !== undefined ? { reuseDelayMs: options.portReuseDelayMs } : {}),
     });
+    const context: EngineContext = {
+      clock: this.#clock,
+      logger: this.#log,
+      emit: this.#emit,
+      leg: (legId) => this.#leg(legId),
+      legs: () => this.#legs.values(),
+      onLegClosing: (listener) => this.#legClosing.push(listener),
+      onLegUpdated: (listener) => this.#legUpdated.push(listener),
+    };
+    this.#modules = createCommandModules(context, options);
+    const { rooms, recording, voice, dtmf, engine } = this.#modules;
+    this.#handlers = {
+      ...this.#legHandlers,
+      ...rooms.handlers,
+      ...recording.handlers,
+      ...voice.handlers,
+      ...dtmf.handlers,
+      ...engine.handlers,
+      // Room recordings and playbacks keep their own ids in the rooms module; leg ones are in the recording module.
+      'recording.stop': async (args) => (await rooms.stopRoomRecording(args.recordingId)) ?? recording.handlers['recording.stop'](args),
+      'playback.stop': (args) => (rooms.stopRoomPlayback(args.playbackId) ? undefined : recording.handlers['playback.stop'](args)),
+    };
   }
 
   request<N extends EngineCommandName>(name: N, args: EngineArgs<N>): Promise<EngineResult<N>> {
@@ -101,7 +135,7 @@ export class InProcessEngine implements MediaEngine {
         try {
           listener(event);
         } catch (error) {
-          this.#log.error({ err: error, event: event.type, legId: event.legId }, 'media event listener threw');
+          this.#log.error({ err: error, event: event.type }, 'media event listener threw');
         }
       }
     });
@@ -131,6 +165,7 @@ export class InProcessEngine implements MediaEngine {
         pair,
         clock: this.#clock,
         jitterBufferMs: rtp.jitterBufferMs,
+        jitterBuffer: rtp.jitterBuffer,
         timeoutMs: rtp.timeoutSeconds * 1000,
         logger: this.#options.logger,
         emit: this.#emit,
@@ -156,6 +191,13 @@ export class InProcessEngine implements MediaEngine {
     const leg = this.#legs.get(legId);
     if (leg === undefined) return;
     this.#legs.delete(legId);
+    for (const listener of this.#legClosing) {
+      try {
+        listener(leg);
+      } catch (error) {
+        this.#log.error({ err: error, legId }, 'leg-closing hook threw');
+      }
+    }
     const stats = leg.close();
     await this.#pool.release(leg.pair);
     this.#emit({ type: 'leg.closed', legId, stats });
@@ -164,6 +206,7 @@ export class InProcessEngine implements MediaEngine {
   async #close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const module of Object.values(this.#modules) as CommandModule<object>[]) await module.close?.();
     await Promise.all([...this.#legs.keys()].map((legId) => this.#closeLeg(legId)));
     this.#clock.close();
   }

@@ -4,3 +4,5 @@ export { InProcessEngine, type InProcessEngineOptions } from './in-process-engin
 export { MediaError, type MediaErrorCode } from './errors.js';
 export { createMediaClock, FRAME_MS, type MediaClock, type ClockTick } from './media-clock.js';
 export { ManualClock } from './manual-clock.js';
+export { validateVoiceSettings, VoiceSettingsError } from './voice/index.js';
+export { parseWav, downmix, WavFormatError, type PcmAudio } from './recording/index.js';

@@ -1,61 +1,29 @@
 /**
- * A leg's jitter buffer: a pure processor (no timers, no sockets). `push`
- * stores received packets (views, no copy) ordered by sequence number; `pull`
- * is called once per 20 ms tick and fills exactly one frame, the samples
- * [playTs, playTs + frame), by TIMESTAMP: packets of any ptime are decoded in
- * order and sliced into frames, and a hole in the timeline is concealed for
- * exactly its length: by the next packet's in-band FEC when the codec has it
- * and that packet is already here (Opus), else by the codec's own PLC, else by
- * the generic concealer, whose end is cross-faded into the audio that follows
- * (`PacketLossConcealer.resume`, the G.711 Appendix I merge).
- *
- * Playout runs a fixed target delay behind the stream: the first packet of a
- * stream (and of a talkspurt, marker bit) is scheduled to play `targetDelayMs`
- * after it arrived, so silence gaps (DTX) do not grow the delay. The timeline
- * restarts on an SSRC change, a timestamp jump of more than a second either
- * way, or a run of late packets (the sender restarted its clock).
+ * A leg's adaptive jitter buffer, in the spirit of WebRTC NetEq; a pure
+ * processor (no timers, no sockets). `push` stores packets (views, no copy)
+ * by sequence number; `pull` fills one 20 ms frame per tick, decoding the
+ * timeline by timestamp into a small sync buffer and concealing holes for
+ * exactly their length (FEC, codec PLC or generic PLC: jitter/concealment.ts).
+ * The target delay adapts to measured arrival delays (jitter/playout-control.ts)
+ * and the delay follows it by pitch-period time-stretching
+ * (jitter/time-stretch.ts); an underrun conceals without advancing the
+ * timeline, so a late packet still plays. docs/media.md has the details.
  */
 import type { AudioDecoder } from '../codecs/codec.js';
-import { PacketLossConcealer } from '../dsp/index.js';
+import type { JitterBufferCounters, JitterBufferOptions } from './jitter/options.js';
 import { extendSeq, extendTs, SEQ_MOD } from './seq.js';
 import { FRAME_MS } from './media-clock.js';
+import type { JitterBufferStats } from './protocol.js';
+import { PlayoutControl } from './jitter/playout-control.js';
+import { TimeStretcher } from './jitter/time-stretch.js';
+import { Concealment } from './jitter/concealment.js';
+import { SyncBuffer } from './jitter/sync-buffer.js';
 
-/** What one pulled frame holds. 'silence': nothing to play yet, or a pause in the stream. */
-export type FrameKind = 'audio' | 'concealed' | 'silence';
+export type { FrameKind, JitterBufferCounters, JitterBufferOptions } from './jitter/options.js';
+export { DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from './jitter/options.js';
+import { DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS, richer, type FrameKind } from './jitter/options.js';
 
-export interface JitterBufferOptions {
-  /** RTP clock rate (timestamp units per second). */
-  readonly clockRate: number;
-  /** Sample rate of the decoder's PCM; an integer multiple of the clock rate (G.722: 2×). */
-  readonly sampleRate: number;
-  readonly targetDelayMs: number;
-  readonly decoder: AudioDecoder;
-  readonly frameMs?: number;
-}
-
-export interface JitterBufferCounters {
-  readonly received: number;
-  /** Arrived after their playout time (or behind what was already played). */
-  readonly late: number;
-  readonly duplicates: number;
-  /** Arrived behind a higher sequence number but still in time. */
-  readonly outOfOrder: number;
-  /** Sequence numbers skipped at playout. */
-  readonly lost: number;
-  /** Samples (at `sampleRate`) filled by concealment (FEC-rebuilt samples included). */
-  readonly concealedSamples: number;
-  /** Of those, samples rebuilt from the next packet's in-band FEC (Opus). */
-  readonly fecSamples: number;
-  readonly resyncs: number;
-  /** Payloads the decoder produced nothing from. */
-  readonly undecodable: number;
-}
-
-interface QueuedPacket {
-  readonly seq: number;
-  readonly ts: number;
-  readonly payload: Uint8Array;
-}
+interface QueuedPacket { readonly seq: number; readonly ts: number; readonly payload: Uint8Array }
 
 /** A timestamp further than this from where the stream should be restarts the timeline. */
 const RESYNC_JUMP_MS = 1000;
@@ -63,6 +31,8 @@ const RESYNC_JUMP_MS = 1000;
 const LATE_RUN_RESYNC = 10;
 /** With nothing queued, conceal this long; after that the stream is paused (DTX, hold) and we play silence. */
 const MAX_BLIND_CONCEAL_MS = 100;
+/** Most frames we wait (concealing) for a missing packet while later ones are queued. */
+const MAX_HOLE_WAIT_FRAMES = 5;
 /** Longest packet we decode in one piece. */
 const MAX_PACKET_MS = 240;
 const MAX_QUEUE = 256;
@@ -70,25 +40,30 @@ const MAX_QUEUE = 256;
 const SEEN_WINDOW = 256;
 
 export class JitterBuffer {
-  readonly targetDelayMs: number;
   readonly samplesPerFrame: number;
   readonly #decoder: AudioDecoder;
-  readonly #plc: PacketLossConcealer;
+  readonly #conceal: Concealment;
+  readonly #control: PlayoutControl;
+  readonly #stretcher: TimeStretcher;
+  readonly #now: (() => number) | null;
+  readonly #frameMs: number;
+  readonly #clockRate: number;
+  readonly #sampleRate: number;
   /** PCM samples per timestamp unit. */
   readonly #scale: number;
   readonly #tsPerFrame: number;
-  readonly #targetTs: number;
   readonly #jumpTs: number;
   readonly #blindConcealTs: number;
   readonly #queue: QueuedPacket[] = [];
   readonly #seen = new Float64Array(SEEN_WINDOW).fill(-1);
   readonly #pcm: Int16Array;
   readonly #scratch: Int16Array;
+  readonly #sync: SyncBuffer;
 
   #started = false;
   #ssrc = 0;
   #highestSeq = 0;
-  /** Extended timestamp of the next sample to play. */
+  /** Extended timestamp of the next sample to decode into the sync buffer. */
   #playTs = 0;
   /** Extended seq of the last packet taken for playout; the first of a stream is not "lost" from. */
   #lastTakenSeq = 0;
@@ -98,31 +73,49 @@ export class JitterBuffer {
   #curTs = 0;
   #curLen = 0;
   #blindConcealed = 0;
+  #holeWait = 0;
+  #fillStalled = false; // the last #fillFrame held the timeline (underrun, or a hole worth waiting for)
   #lateRun = 0;
+  #pulls = 0;
+  /** The receiver's time of the pull in progress. */
+  #pullNow = 0;
 
   #received = 0;
   #late = 0;
   #duplicates = 0;
   #outOfOrder = 0;
   #lost = 0;
-  #concealedSamples = 0;
-  #fecSamples = 0;
   #resyncs = 0;
   #undecodable = 0;
 
   constructor(options: JitterBufferOptions) {
     const frameMs = options.frameMs ?? FRAME_MS;
-    this.targetDelayMs = options.targetDelayMs;
+    const start = options.targetDelayMs;
+    this.#control = new PlayoutControl({
+      startMs: start,
+      minMs: Math.min(options.minDelayMs ?? DEFAULT_MIN_DELAY_MS, start),
+      maxMs: Math.max(options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, start),
+    });
     this.#decoder = options.decoder;
+    this.#now = options.now ?? null;
+    this.#frameMs = frameMs;
+    this.#clockRate = options.clockRate;
+    this.#sampleRate = options.sampleRate;
     this.#scale = Math.max(1, Math.round(options.sampleRate / options.clockRate));
     this.#tsPerFrame = Math.round((options.clockRate * frameMs) / 1000);
     this.samplesPerFrame = this.#tsPerFrame * this.#scale;
-    this.#targetTs = Math.round((options.clockRate * options.targetDelayMs) / 1000);
     this.#jumpTs = Math.round((options.clockRate * RESYNC_JUMP_MS) / 1000);
     this.#blindConcealTs = Math.round((options.clockRate * MAX_BLIND_CONCEAL_MS) / 1000);
     this.#pcm = new Int16Array(Math.round((options.sampleRate * MAX_PACKET_MS) / 1000));
     this.#scratch = new Int16Array(this.samplesPerFrame);
-    this.#plc = new PacketLossConcealer({ sampleRate: options.sampleRate });
+    this.#stretcher = new TimeStretcher(options.sampleRate);
+    this.#sync = new SyncBuffer(3 * this.samplesPerFrame + 2 * this.#stretcher.maxPeriod);
+    this.#conceal = new Concealment(options.decoder, options.sampleRate);
+  }
+
+  /** The current (adaptive) target playout delay in ms. */
+  get targetDelayMs(): number {
+    return this.#control.targetMs;
   }
 
   counters(): JitterBufferCounters {
@@ -132,10 +125,28 @@ export class JitterBuffer {
       duplicates: this.#duplicates,
       outOfOrder: this.#outOfOrder,
       lost: this.#lost,
-      concealedSamples: this.#concealedSamples,
-      fecSamples: this.#fecSamples,
+      concealedSamples: this.#conceal.concealedSamples,
+      fecSamples: this.#conceal.fecSamples,
       resyncs: this.#resyncs,
       undecodable: this.#undecodable,
+    };
+  }
+
+  /** The adaptation state: target, current delay (the queued audio until a delay was measured), bounds, stretch totals. */
+  stats(): JitterBufferStats {
+    const queuedTs = this.#queue.length > 0 ? (this.#queue[this.#queue.length - 1]?.ts ?? 0) + this.#tsPerFrame - this.#playingTs() : 0;
+    // While the stream is paused (DTX, hold, the end of a stream) playout stands still and the
+    // measured delay would only grow: report the target, which is where the next talkspurt plays.
+    const measured = this.#paused() ? this.#control.targetMs : this.#control.currentMs;
+    const current = measured ?? Math.max(0, (queuedTs * 1000) / this.#clockRate);
+    return {
+      targetMs: this.#control.targetMs,
+      currentMs: Math.round(current),
+      minMs: this.#control.minMs,
+      maxMs: this.#control.maxMs,
+      acceleratedMs: Math.round((this.#sync.acceleratedSamples * 1000) / this.#sampleRate),
+      expandedMs: Math.round((this.#sync.expandedSamples * 1000) / this.#sampleRate),
+      resyncs: this.#resyncs,
     };
   }
 
@@ -150,25 +161,30 @@ export class JitterBuffer {
     if (!this.#started || ssrc !== this.#ssrc) {
       this.#restart(seq, ts, ssrc);
     } else {
-      const extTs = extendTs(this.#playTs + this.#targetTs, ts);
-      const ahead = extTs - (this.#playTs + this.#targetTs);
+      const targetTs = this.#targetTs();
+      const extTs = extendTs(this.#playTs + targetTs, ts);
+      const ahead = extTs - (this.#playTs + targetTs);
       const lateAgain = this.#lateRun >= LATE_RUN_RESYNC - 1 && extTs < this.#playedUpTo();
       if (ahead > this.#jumpTs || -ahead > this.#jumpTs || lateAgain) {
         this.#restart(seq, ts, ssrc);
-      } else if (marker && this.#idle() && Math.abs(ahead) > this.#tsPerFrame) {
-        // A talkspurt starts: play it at the target delay whatever the silence did to the timeline.
-        this.#playTs = extTs - this.#targetTs;
+      } else if ((marker || this.#paused()) && this.#idle() && Math.abs(ahead) > this.#tsPerFrame) {
+        // A talkspurt starts (or the stream comes back): play it at the target delay whatever the silence did.
+        this.#playTs = extTs - targetTs;
+        this.#blindConcealed = 0;
+        this.#control.restart();
         this.#dropCurrent();
       }
     }
     const extSeq = extendSeq(this.#highestSeq, seq);
-    const extTs = extendTs(this.#playTs + this.#targetTs, ts);
+    const extTs = extendTs(this.#playTs + this.#targetTs(), ts);
     const slot = extSeq % SEEN_WINDOW;
     if (this.#seen[slot] === extSeq) {
       this.#duplicates++;
       return;
     }
     this.#seen[slot] = extSeq;
+    // Before the first pull the receiver's clock is not running yet (default clock): nothing to measure.
+    if (this.#now !== null || this.#pulls > 0) this.#control.observe(this.#clockNow(), this.#tsToMs(extTs), this.#frameMs);
     if ((!this.#prestart && extSeq <= this.#lastTakenSeq) || extTs < this.#playedUpTo()) {
       this.#late++;
       this.#lateRun++;
@@ -182,38 +198,29 @@ export class JitterBuffer {
 
   /** Fills `out[0 .. samplesPerFrame)` with the next 20 ms and advances the timeline. */
   pull(out: Int16Array): FrameKind {
-    const frame = this.#tsPerFrame;
+    const nowMs = this.#clockNow();
+    this.#pullNow = nowMs;
+    this.#pulls++;
+    const frame = this.samplesPerFrame;
     if (!this.#started) {
-      out.fill(0, 0, this.samplesPerFrame);
+      out.fill(0, 0, frame);
       return 'silence';
     }
-    let audio = 0;
-    let concealed = 0;
-    let offset = 0;
-    while (offset < frame) {
-      const now = this.#playTs + offset;
-      const curEnd = this.#curTs + this.#curLen;
-      if (now >= this.#curTs && now < curEnd) {
-        const n = Math.min(curEnd - now, frame - offset);
-        this.#copyDecoded(now, n, out, offset);
-        audio += n;
-        offset += n;
-        continue;
-      }
-      const head = this.#queue[0];
-      if (head !== undefined && head.ts <= now) {
-        this.#queue.shift();
-        this.#take(head);
-        continue;
-      }
-      const gapEnd = head === undefined ? this.#playTs + frame : Math.min(head.ts, this.#playTs + frame);
-      const n = gapEnd - now;
-      concealed += this.#fillGap(out, offset, n, head);
-      offset += n;
+    const decision = this.#prestart ? 'normal' : this.#control.decide(nowMs, this.#tsToMs(this.#playingTs()), this.#canAccelerate());
+    const need = decision === 'accelerate' ? frame + this.#stretcher.maxPeriod : frame;
+    const sync = this.#sync;
+    let kind: FrameKind = sync.length > 0 ? sync.kind : 'silence';
+    let stalled = false;
+    while (sync.length < need) {
+      const filled = this.#fillFrame();
+      stalled ||= this.#fillStalled;
+      sync.kind = filled;
+      kind = richer(kind, filled);
     }
-    this.#playTs += frame;
-    if (audio > 0) return 'audio';
-    return concealed > 0 ? 'concealed' : 'silence';
+    // An underrun already stretched this frame (with concealment).
+    if (!stalled) sync.stretch(decision, this.#stretcher, Math.floor((this.#control.excessMs * this.#sampleRate) / 1000));
+    sync.shift(out, frame);
+    return kind;
   }
 
   /** Drops `frames` frames of playout (the clock woke up late and skipped them). */
@@ -226,7 +233,35 @@ export class JitterBuffer {
     this.#started = false;
     this.#queue.length = 0;
     this.#dropCurrent();
-    this.#plc.reset();
+    this.#conceal.reset();
+  }
+
+  #clockNow(): number {
+    return this.#now !== null ? this.#now() : this.#pulls * this.#frameMs;
+  }
+
+  #tsToMs(ts: number): number {
+    return (ts * 1000) / this.#clockRate;
+  }
+
+  #targetTs(): number {
+    return Math.round((this.#clockRate * this.#control.targetMs) / 1000);
+  }
+
+  /** Timestamp of the next sample to leave through `pull` (the sync buffer holds decoded audio ahead of it). */
+  #playingTs(): number {
+    return this.#playTs - this.#sync.length / this.#scale;
+  }
+
+  #paused(): boolean {
+    return this.#blindConcealed >= this.#blindConcealTs;
+  }
+
+  /** Accelerating decodes a frame ahead: only when the next packets are queued without a hole. */
+  #canAccelerate(): boolean {
+    const first = this.#queue[0]; // indexed: destructuring would run the iterator protocol every tick
+    const second = this.#queue[1];
+    return first !== undefined && second !== undefined && first.seq === this.#lastTakenSeq + 1 && second.seq === first.seq + 1;
   }
 
   #restart(seq: number, ts: number, ssrc: number): void {
@@ -241,14 +276,16 @@ export class JitterBuffer {
     // Offset by one cycle so a slightly reordered predecessor still has a positive extended seq.
     this.#highestSeq = seq + SEQ_MOD;
     this.#lastTakenSeq = this.#highestSeq - 1;
-    this.#playTs = ts - this.#targetTs;
+    this.#playTs = ts - this.#targetTs();
+    this.#control.restart();
     this.#dropCurrent();
   }
 
-  /** Forgets the decoded packet being played (its end no longer bounds what counts as late). */
+  /** Forgets the decoded packet being played and what the sync buffer held. */
   #dropCurrent(): void {
     this.#curTs = this.#playTs;
     this.#curLen = 0;
+    this.#sync.clear();
   }
 
   /** Timestamp up to which audio is committed: played, or decoded and being played. */
@@ -271,63 +308,109 @@ export class JitterBuffer {
     }
   }
 
+  /**
+   * Decodes one frame of the timeline onto the end of the sync buffer. At an
+   * underrun, or while waiting for a missing packet, the rest of the frame is
+   * concealment and the timeline does not advance over it (`#fillStalled`, a field: no object per tick).
+   */
+  #fillFrame(): FrameKind {
+    const frame = this.#tsPerFrame;
+    const base = this.#sync.length;
+    let audio = 0;
+    let concealed = 0;
+    let offset = 0;
+    let advance = frame;
+    while (offset < frame) {
+      const now = this.#playTs + offset;
+      const curEnd = this.#curTs + this.#curLen;
+      if (now >= this.#curTs && now < curEnd) {
+        const n = Math.min(curEnd - now, frame - offset);
+        this.#copyDecoded(now, n, base + offset * this.#scale);
+        audio += n;
+        offset += n;
+        continue;
+      }
+      const head = this.#queue[0];
+      if (head !== undefined && head.ts <= now) {
+        this.#queue.shift();
+        this.#take(head);
+        continue;
+      }
+      if (this.#stalls(head, now)) {
+        const n = frame - offset;
+        const filled = this.#fillGap(base + offset * this.#scale, n, undefined);
+        concealed += filled;
+        this.#sync.expandedSamples += filled * this.#scale;
+        advance = offset;
+        break;
+      }
+      const gapEnd = head === undefined ? this.#playTs + frame : Math.min(head.ts, this.#playTs + frame);
+      const n = gapEnd - now;
+      concealed += this.#fillGap(base + offset * this.#scale, n, head);
+      offset += n;
+    }
+    this.#playTs += advance;
+    this.#sync.length += frame * this.#scale;
+    this.#fillStalled = advance < frame;
+    return audio > 0 ? 'audio' : concealed > 0 ? 'concealed' : 'silence';
+  }
+
+  /** At a hole: hold the timeline (underrun, or a missing packet worth waiting for) rather than skip it? */
+  #stalls(head: QueuedPacket | undefined, missingTs: number): boolean {
+    if (this.#prestart) return false;
+    if (head === undefined) return true;
+    if (head.seq === this.#lastTakenSeq + 1) return false; // a silence gap the sender meant
+    if (this.#holeWait < MAX_HOLE_WAIT_FRAMES && this.#control.worthWaiting(this.#pullNow, this.#tsToMs(missingTs))) {
+      this.#holeWait++;
+      return true;
+    }
+    return false;
+  }
+
   /** Decodes a packet into the playout buffer; counts the sequence numbers it skipped as lost. */
   #take(packet: QueuedPacket): void {
     if (!this.#prestart && packet.seq > this.#lastTakenSeq + 1) this.#lost += packet.seq - this.#lastTakenSeq - 1;
     this.#lastTakenSeq = packet.seq;
     this.#prestart = false;
     this.#blindConcealed = 0;
+    this.#holeWait = 0;
     const samples = this.#decoder.decode(packet.payload, this.#pcm);
     if (samples <= 0) {
       this.#undecodable++;
-      this.#dropCurrent();
+      this.#curTs = this.#playTs;
+      this.#curLen = 0;
       return;
     }
     this.#curTs = packet.ts;
     this.#curLen = Math.floor(samples / this.#scale);
   }
 
-  #copyDecoded(now: number, n: number, out: Int16Array, offset: number): void {
+  #copyDecoded(now: number, n: number, at: number): void {
     const from = (now - this.#curTs) * this.#scale;
     const count = n * this.#scale;
-    const at = offset * this.#scale;
     const pcm = this.#pcm;
+    const out = this.#sync.data;
     // A plain loop: `out.set(pcm.subarray(...))` would allocate a view every frame.
     for (let i = 0; i < count; i++) out[at + i] = pcm[from + i] ?? 0;
-    // After generic concealment this cross-fades the returning audio in from it
-    // (G.711 Appendix I merge); otherwise it only records the audio for a later loss.
-    this.#plc.resume(out, at, count);
+    this.#conceal.resume(out, at, count);
   }
 
-  /** Fills a hole of `n` timestamp units; returns how many were concealed (the rest is silence). */
-  #fillGap(out: Int16Array, offset: number, n: number, next: QueuedPacket | undefined): number {
-    const at = offset * this.#scale;
+  /** Fills a hole of `n` timestamp units at sync sample `at`; returns how many were concealed (the rest is silence). */
+  #fillGap(at: number, n: number, next: QueuedPacket | undefined): number {
     const count = n * this.#scale;
     const knownDtx = next !== undefined && next.seq === this.#lastTakenSeq + 1;
-    const paused = next === undefined && this.#blindConcealed >= this.#blindConcealTs;
+    const paused = next === undefined && this.#paused();
     if (this.#prestart || knownDtx || paused) {
-      out.fill(0, at, at + count);
       // Silence the sender meant ends any loss; after a pause the concealment has faded
       // out and the returning audio is faded in by `resume`.
-      if (!paused) this.#plc.observe(out, at, count);
+      this.#conceal.silence(this.#sync.data, at, count, !paused);
       return 0;
     }
     if (next === undefined) this.#blindConcealed += n;
-    const decoder = this.#decoder;
     // The hole ends where the next packet starts: its in-band FEC (if the codec has it) rebuilds the end of the hole.
-    const fecReady = next !== undefined && decoder.decodeFec !== undefined && this.#playTs + offset + n === next.ts;
-    if (fecReady && next !== undefined) {
-      const written = decoder.decodeFec?.(next.payload, out.subarray(at, at + count), count) ?? 0;
-      if (written < count) out.fill(0, at + Math.max(0, written), at + count);
-      this.#fecSamples += count;
-      this.#plc.observe(out, at, count);
-    } else if (decoder.conceal !== undefined) {
-      const written = decoder.conceal(out.subarray(at, at + count), count);
-      if (written < count) out.fill(0, at + Math.max(0, written), at + count);
-    } else {
-      this.#plc.conceal(out, at, count);
-    }
-    this.#concealedSamples += count;
+    const holeTs = this.#playTs + (at - this.#sync.length) / this.#scale;
+    const fec = next !== undefined && this.#conceal.hasFec && holeTs + n === next.ts ? next.payload : null;
+    this.#conceal.conceal(this.#sync.data, at, count, fec);
     return n;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What a leg's audio is connected to, inside the media plane. The control
  * plane names an application (`LegApplication`); the table below builds the
- * matching processor. A leg only subscribes to the clock while its app wants
- * ticks in the leg's current direction, so held or idle legs cost nothing.
+ * matching processor. Rooms attach their own `LegApp` through `Leg.attachApp`.
+ * A leg only subscribes to the clock while its app (or a stage) wants ticks
+ * in the leg's current direction, so held or idle legs cost nothing.
  */
 import type { FrameKind } from './jitter-buffer.js';
 import { LoopbackApp } from './loopback.js';
@@ -12,11 +13,18 @@ export interface LegApp {
   /** Whether the leg should run this app every 20 ms in `direction`. */
   wantsTicks(direction: MediaDirection): boolean;
   /**
-   * One 20 ms tick: `frame` is the leg's played-out audio (decoded or
-   * concealed, or silence). Returns the frame to send back out, or null to
-   * send nothing this tick. The returned array is read before the next call.
+   * Collect phase: `frame` is the leg's played-out audio (decoded or
+   * concealed, or silence) after its input stages, at `sampleRate`. The
+   * array is the leg's and is overwritten next tick: copy what you keep.
    */
-  process(frame: Int16Array, kind: FrameKind): Int16Array | null;
+  input(frame: Int16Array, kind: FrameKind, sampleRate: number): void;
+  /**
+   * Send phase: the frame to send (at the leg's sample rate, read before the
+   * next call), or null to send nothing this tick.
+   */
+  output(sampleRate: number): Int16Array | null;
+  /** The app was detached from the leg (or the leg closed). */
+  detach?(): void;
 }
 
 type AppFactories = {

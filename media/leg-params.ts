@@ -4,7 +4,8 @@
  */
 import { findCodec, type CodecDescriptor } from '../codecs/index.js';
 import { MediaError } from './errors.js';
-import type { LegParams, MediaDirection } from './protocol.js';
+import type { LegParams, MediaDirection, SrtpParams } from './protocol.js';
+import type { SrtpTransform } from './rtp-endpoint.js';
 
 export const SUPPORTED_PTIMES: readonly number[] = [10, 20, 30, 40, 60];
 const DIRECTIONS: readonly MediaDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
@@ -77,4 +78,19 @@ export function sends(direction: MediaDirection): boolean {
 
 export function receives(direction: MediaDirection): boolean {
   return direction === 'sendrecv' || direction === 'recvonly';
+}
+
+/** Whether a re-INVITE kept the SRTP suite and both keys (the session and its rollover state stay). */
+export function sameSrtpKeys(a: SrtpParams | null, b: SrtpParams): boolean {
+  return a !== null && a.suite === b.suite && a.localKey === b.localKey && a.remoteKey === b.remoteKey;
+}
+
+/** Builds the leg's SRTP session; a bad key or suite is the caller's error (ERR_INVALID_ARGS). */
+export function buildSrtpSession(params: SrtpParams, create: (params: SrtpParams) => SrtpTransform): SrtpTransform {
+  try {
+    return create(params);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MediaError('ERR_INVALID_ARGS', `leg.update: params.srtp is not usable: ${reason}`, { cause: error });
+  }
 }

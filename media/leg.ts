@@ -5,25 +5,31 @@
  * Receive path (per packet, from the socket): latch check → count → DTMF
  * (negotiated telephone-event PT, never into the audio buffer) or audio into
  * the jitter buffer (only while the leg ticks). Tick path (every 20 ms, only
- * while an app wants it in this direction): pull a frame → app → packetize →
- * send. RTCP runs in every direction once the leg has parameters.
+ * while an app or a stage wants it in this direction), in the clock's phases:
+ * capture (pull a frame → input stages) → collect (async stage results →
+ * app.input) → [rooms mix] → send (app.output → output stages → packetize).
+ * RTCP and quality (E-model MOS, `leg.quality`) run in every direction once
+ * the leg has parameters (quality/leg-reporting.ts). SRTP, when negotiated,
+ * sits in the endpoint: unprotect before parsing, protect after serializing.
  */
 import type { Logger } from 'pino';
 import type { CompoundPacket, RtpPacket } from 'rtp.js/packets';
 import { TelephoneEventReceiver, type DtmfReport, type LocalCodecSettings } from '../codecs/index.js';
 import { buildCodecChain, JitterTotals, type CodecChain } from './codec-chain.js';
 import { createLegApp, type LegApp } from './leg-app.js';
-import { codecChanged, receives, sends, validateLegParams } from './leg-params.js';
-import type { ClockTick, MediaClock } from './media-clock.js';
+import type { InputStage, InputStageName, OutputStage, OutputStageName } from './leg-stages.js';
+import { LegTicker } from './leg-ticker.js';
+import { buildSrtpSession, codecChanged, receives, sameSrtpKeys, validateLegParams } from './leg-params.js';
+import type { MediaClock } from './media-clock.js';
 import type { PortPair } from './port-pool.js';
-import type { EngineEvent, LegApplication, LegParams, LegStats } from './protocol.js';
-import { RtcpSession } from './rtcp-session.js';
-import { RtpEndpoint } from './rtp-endpoint.js';
+import type { EngineEvent, JitterBufferStats, LegApplication, LegParams, LegStats, SrtpParams } from './protocol.js';
+import type { QualityInputs } from './quality/leg-quality.js';
+import { LegReporting, type ReportingLeg } from './quality/leg-reporting.js';
+import type { SenderInfo } from './rtcp-session.js';
+import { RtpEndpoint, type SrtpTransform } from './rtp-endpoint.js';
 import { RtpTimeoutWatch } from './rtp-timeout.js';
-import { ReceptionStats } from './stats.js';
-
-/** Our packets carry no CSRCs or extensions. */
-const RTP_HEADER_BYTES = 12;
+import { createSrtpSession } from './srtp/index.js';
+import { fixedJitterBufferStats, ReceptionStats, SendCounters, type ReportBlockValues } from './stats.js';
 
 export interface LegOptions {
   readonly legId: string;
@@ -31,6 +37,8 @@ export interface LegOptions {
   readonly pair: PortPair;
   readonly clock: MediaClock;
   readonly jitterBufferMs: number;
+  /** Bounds of the adaptive jitter buffer's target delay (config rtp.jitterBuffer); built-in defaults when absent. */
+  readonly jitterBuffer?: { readonly minMs: number; readonly maxMs: number };
   /** 0 disables the RTP timeout. */
   readonly timeoutMs: number;
   readonly logger: Logger;
@@ -39,6 +47,8 @@ export interface LegOptions {
   readonly codecSettings?: LocalCodecSettings;
   /** uint32 source for SSRC/seq/ts (tests make it deterministic). */
   readonly random?: () => number;
+  /** Builds the SRTP session for `params.srtp` (default: media/srtp); tests may inject one. */
+  readonly createSrtp?: (params: SrtpParams) => SrtpTransform;
 }
 
 export class Leg {
@@ -48,25 +58,22 @@ export class Leg {
   readonly #options: LegOptions;
   readonly #log: Logger;
   readonly #endpoint: RtpEndpoint;
-  readonly #rtcp: RtcpSession;
+  readonly #reporting: LegReporting;
+  #srtp: SrtpTransform | null = null;
   readonly #timeout: RtpTimeoutWatch;
   readonly #jitterTotals = new JitterTotals();
   #params: LegParams | null = null;
   #chain: CodecChain | null = null;
   #reception: ReceptionStats | null = null;
   #dtmf: TelephoneEventReceiver | null = null;
-  #app: LegApp | null = null;
-  #stopTicking: (() => void) | null = null;
-  #stoppedTickingAt: number | null = null;
-  #cancelRtcp: (() => void) | null = null;
+  readonly #ticker: LegTicker;
+  #dtmfReporter: ((digit: string, durationMs: number) => void) | null = null;
   #mediaStarted = false;
   #closed = false;
+  #unknownPayloadType = 0;
   #rxPackets = 0;
   #rxBytes = 0;
-  #txPackets = 0;
-  #txBytes = 0;
-  #txPayloadOctets = 0;
-  #lastSentAt = 0;
+  readonly #sent = new SendCounters();
 
   constructor(options: LegOptions) {
     this.legId = options.legId;
@@ -74,12 +81,13 @@ export class Leg {
     this.#clock = options.clock;
     this.#options = options;
     this.#log = options.logger.child({ callId: options.callId, legId: options.legId });
+    this.#ticker = new LegTicker(options.clock, { chain: () => this.#chain, params: () => this.#params });
     this.#endpoint = new RtpEndpoint(options.pair, {
       onRtp: (packet, bytes) => this.#onRtp(packet, bytes),
       onRtcp: (packet) => this.#onRtcp(packet),
       onLatch: (source) => this.#onLatch(source),
-    });
-    this.#rtcp = new RtcpSession({ cname: `${options.legId}@voxbridge`, now: () => this.#clock.now() });
+    }, { now: () => this.#clock.now() });
+    this.#reporting = new LegReporting(this.#reportingLeg(), { cname: `${options.legId}@voxbridge`, clock: options.clock });
     this.#timeout = new RtpTimeoutWatch(options.clock, (silentMs) => {
       this.#log.info({ silentMs }, 'RTP timeout');
       this.#flushDtmf();
@@ -91,14 +99,20 @@ export class Leg {
   update(params: LegParams): void {
     const codec = validateLegParams(params);
     const previous = this.#params;
+    const srtp = this.#srtpFor(previous, params);
     if (previous === null || codecChanged(previous, params) || this.#chain === null) {
       const old = this.#chain;
       if (old !== null) {
-        this.#jitterTotals.retire(old.jitterBuffer.counters(), old.sampleRate);
+        this.#jitterTotals.retire(old.jitterBuffer.counters(), old.sampleRate, old.jitterBuffer.stats());
         old.close();
       }
       this.#chain = buildCodecChain(codec, params, {
         targetDelayMs: this.#options.jitterBufferMs,
+        // Arrival times on the media clock: the adaptive buffer measures jitter from them.
+        now: () => this.#clock.now(),
+        ...(this.#options.jitterBuffer !== undefined
+          ? { minDelayMs: this.#options.jitterBuffer.minMs, maxDelayMs: this.#options.jitterBuffer.maxMs }
+          : {}),
         send: this.#sendRtp,
         continueFrom: old?.packetizer.position() ?? null,
         ...(this.#options.codecSettings !== undefined ? { codecSettings: this.#options.codecSettings } : {}),
@@ -113,17 +127,67 @@ export class Leg {
       this.#dtmf = new TelephoneEventReceiver();
     }
     this.#params = params;
-    this.#endpoint.configure(params.remote, params.rtcpMux);
+    this.#srtp = srtp;
+    this.#endpoint.configure(params.remote, params.rtcpMux, srtp);
     this.#timeout.start(receives(params.direction) ? this.#options.timeoutMs : 0);
-    if (this.#cancelRtcp === null) this.#scheduleRtcp();
-    this.#refreshTicking();
+    this.#reporting.start();
+    this.#ticker.refresh();
     this.#log.debug({ codec: params.codec.name, ptime: params.ptime, direction: params.direction, remote: params.remote }, 'leg updated');
   }
 
   attach(app: LegApplication): void {
-    this.#app = createLegApp(app);
-    this.#refreshTicking();
+    this.attachApp(createLegApp(app));
     this.#log.debug({ app: app.kind }, 'leg attached');
+  }
+
+  /** Connects the leg to an app built inside the media plane (a room), or to nothing. */
+  attachApp(app: LegApp | null): void {
+    this.#ticker.setApp(app);
+  }
+
+  get app(): LegApp | null {
+    return this.#ticker.app;
+  }
+
+  /** Installs or (null) removes a named input stage; see leg-stages.ts for the order. */
+  setInputStage(name: InputStageName, stage: InputStage | null): void {
+    this.#ticker.setInputStage(name, stage);
+  }
+
+  setOutputStage(name: OutputStageName, stage: OutputStage | null): void {
+    this.#ticker.setOutputStage(name, stage);
+  }
+
+  inputStage(name: InputStageName): InputStage | undefined {
+    return this.#ticker.inputStage(name);
+  }
+
+  outputStage(name: OutputStageName): OutputStage | undefined {
+    return this.#ticker.outputStage(name);
+  }
+
+  /** The codec half (jitter buffer, packetizer), rebuilt when the codec changes; null before parameters. */
+  get chain(): CodecChain | null {
+    return this.#chain;
+  }
+
+  /** The negotiated parameters, null before the first offer/answer. */
+  get params(): LegParams | null {
+    return this.#params;
+  }
+
+  /** PCM rate of the leg's codec (what stages and apps see), null before parameters. */
+  get sampleRate(): number | null {
+    return this.#chain?.sampleRate ?? null;
+  }
+
+  /** Hands RFC 4733 key presses to `reporter` (media/dtmf's de-duplicator) instead of emitting leg.dtmf. */
+  setDtmfReporter(reporter: ((digit: string, durationMs: number) => void) | null): void {
+    this.#dtmfReporter = reporter;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   stats(): LegStats {
@@ -132,6 +196,8 @@ export class Leg {
     const totals = this.#jitterTotals;
     const endpoint = this.#endpoint.counters();
     const concealedMs = totals.concealedMs + (jb !== undefined && chain !== null ? (jb.concealedSamples * 1000) / chain.sampleRate : 0);
+    const jitterBuffer = this.#jitterBufferStats();
+    const rttMs = this.#reporting.rttMs;
     return {
       legId: this.legId,
       rx: {
@@ -144,11 +210,17 @@ export class Leg {
         rejectedSource: endpoint.rejectedSource,
         malformed: endpoint.malformed + (this.#dtmf?.malformed ?? 0),
         jitterMs: this.#reception?.jitterMs ?? 0,
+        unknownPayloadType: this.#unknownPayloadType,
+        srtpRejected: endpoint.srtpRejected,
       },
-      tx: { packets: this.#txPackets, bytes: this.#txBytes },
+      tx: { packets: this.#sent.packets, bytes: this.#sent.bytes },
       latchedSource: this.#endpoint.latchedSource,
-      jitterBufferMs: this.#options.jitterBufferMs,
+      jitterBufferMs: jitterBuffer.targetMs,
+      jitterBuffer,
       concealedMs,
+      remote: this.#reporting.remote(),
+      rttMs: rttMs === null ? null : Math.round(rttMs * 10) / 10,
+      mos: this.#reporting.mos(),
     };
   }
 
@@ -156,13 +228,10 @@ export class Leg {
   close(): LegStats {
     if (!this.#closed) {
       this.#closed = true;
-      this.#stopTicking?.();
-      this.#stopTicking = null;
+      this.#ticker.close();
       this.#timeout.stop();
-      this.#cancelRtcp?.();
-      this.#cancelRtcp = null;
       this.#flushDtmf();
-      if (this.#params !== null) this.#endpoint.sendRtcp(this.#rtcp.buildBye(this.#ssrc(), 'leg closed'));
+      this.#reporting.close();
       this.#endpoint.close();
       this.#chain?.close();
       this.#log.debug('leg closed');
@@ -170,51 +239,57 @@ export class Leg {
     return this.stats();
   }
 
-  #ssrc(): number {
-    return this.#chain?.packetizer.ssrc ?? 0;
+  /** The SRTP session for `params`: kept while suite and keys stay (hold keeps the rollover state), else rebuilt. */
+  #srtpFor(previous: LegParams | null, params: LegParams): SrtpTransform | null {
+    const next = params.srtp ?? null;
+    if (next === null) return null;
+    if (this.#srtp !== null && sameSrtpKeys(previous?.srtp ?? null, next)) return this.#srtp;
+    return buildSrtpSession(next, this.#options.createSrtp ?? createSrtpSession);
   }
 
-  /** Subscribes to the clock only while the app wants ticks in the current direction. */
-  #refreshTicking(): void {
+  #jitterBufferStats(): JitterBufferStats {
+    return this.#jitterTotals.withLive(this.#chain?.jitterBuffer.stats()) ?? fixedJitterBufferStats(this.#options.jitterBufferMs);
+  }
+
+  /** What the RTCP/quality reporter reads from this leg, every few seconds. */
+  #reportingLeg(): ReportingLeg {
+    return {
+      legId: this.legId,
+      ssrc: (): number | null => this.#chain?.packetizer.ssrc ?? null,
+      senderInfo: (): SenderInfo | null => {
+        const chain = this.#chain;
+        return chain === null ? null : this.#sent.senderInfo(chain.packetizer, chain.clockRate, this.#clock.now());
+      },
+      receptionBlock: (): ReportBlockValues | null => (this.#reception?.active === true ? this.#reception.reportBlock() : null),
+      qualityInputs: (rttMs: number | null): QualityInputs | null => this.#qualityInputs(rttMs),
+      clockRate: (): number | null => this.#chain?.clockRate ?? null,
+      sendRtcp: (datagram: Uint8Array): void => {
+        this.#endpoint.sendRtcp(datagram);
+      },
+      emit: (event: EngineEvent): void => this.#options.emit(event),
+    };
+  }
+
+  /** Quality is about what we receive: nothing to judge while the leg does not receive. */
+  #qualityInputs(rttMs: number | null): QualityInputs | null {
     const params = this.#params;
-    const want = !this.#closed && params !== null && this.#app !== null && this.#app.wantsTicks(params.direction);
-    if (want && this.#stopTicking === null) {
-      const chain = this.#chain;
-      chain?.jitterBuffer.reset();
-      // Keep the RTP timestamp in step with wall time across a hold.
-      if (chain !== null && this.#stoppedTickingAt !== null) {
-        chain.packetizer.silence(Math.round((this.#clock.now() - this.#stoppedTickingAt) / this.#clock.frameMs));
-      }
-      this.#stopTicking = this.#clock.onTick(this.#onTick);
-    } else if (!want && this.#stopTicking !== null) {
-      this.#stopTicking();
-      this.#stopTicking = null;
-      this.#stoppedTickingAt = this.#clock.now();
-    }
+    if (params === null || !receives(params.direction)) return null;
+    const late = this.#jitterTotals.late + (this.#chain?.jitterBuffer.counters().late ?? 0);
+    return {
+      codecName: params.codec.name,
+      reception: this.#reception,
+      late,
+      jitterBufferMs: this.#jitterBufferStats().targetMs,
+      ptimeMs: params.ptime,
+      rttMs,
+    };
   }
-
-  readonly #onTick = (tick: ClockTick): void => {
-    const chain = this.#chain;
-    const app = this.#app;
-    if (chain === null || app === null) return;
-    if (tick.missed > 0) {
-      chain.jitterBuffer.skip(tick.missed);
-      chain.packetizer.silence(tick.missed);
-    }
-    const kind = chain.jitterBuffer.pull(chain.frame);
-    const out = app.process(chain.frame, kind);
-    if (out !== null && this.#params !== null && sends(this.#params.direction)) chain.packetizer.push(out);
-    else chain.packetizer.silence(1);
-  };
 
   /** The packetizer's sink; true tells it the socket still holds `datagram`. */
   readonly #sendRtp = (datagram: Uint8Array): boolean => {
     const outcome = this.#endpoint.sendRtp(datagram);
     if (outcome === 'no-destination') return false;
-    this.#txPackets++;
-    this.#txBytes += datagram.length;
-    this.#txPayloadOctets += datagram.length - RTP_HEADER_BYTES;
-    this.#lastSentAt = this.#clock.now();
+    this.#sent.count(datagram.length, this.#clock.now());
     return outcome === 'queued';
   };
 
@@ -237,9 +312,12 @@ export class Leg {
       return;
     }
     // Other payload types (comfort noise, unnegotiated codecs) are not ours to play.
-    if (payloadType !== chain.payloadType) return;
+    if (payloadType !== chain.payloadType) {
+      this.#unknownPayloadType++;
+      return;
+    }
     reception.onPacket(ssrc, seq, ts, now);
-    if (this.#stopTicking === null) return;
+    if (!this.#ticker.ticking) return;
     const payload = packet.getPayload();
     chain.jitterBuffer.push(seq, ts, ssrc, packet.getMarker(), new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
   }
@@ -258,12 +336,13 @@ export class Leg {
   #reportDtmf(report: DtmfReport | null | undefined, clockRate: number): void {
     if (report === null || report === undefined) return;
     const durationMs = Math.round((report.durationSamples * 1000) / clockRate);
-    this.#options.emit({ type: 'leg.dtmf', legId: this.legId, digit: report.digit, durationMs });
+    if (this.#dtmfReporter !== null) this.#dtmfReporter(report.digit, durationMs);
+    else this.#options.emit({ type: 'leg.dtmf', legId: this.legId, digit: report.digit, durationMs, source: 'rfc4733' });
   }
 
   #onRtcp(packet: CompoundPacket): void {
     this.#timeout.touch(this.#clock.now());
-    const received = this.#rtcp.receive(packet, this.#chain === null ? null : this.#ssrc());
+    const received = this.#reporting.receive(packet);
     if (received.bye) this.#log.debug('RTCP BYE received');
   }
 
@@ -273,27 +352,5 @@ export class Leg {
     this.#mediaStarted = true;
     this.#options.emit({ type: 'leg.media-started', legId: this.legId, source });
   }
-
-  #scheduleRtcp(): void {
-    this.#cancelRtcp = this.#clock.setTimer(this.#rtcp.nextIntervalMs(), this.#sendRtcpReport);
-  }
-
-  readonly #sendRtcpReport = (): void => {
-    this.#cancelRtcp = null;
-    if (this.#closed) return;
-    const chain = this.#chain;
-    if (chain !== null) {
-      const packetizer = chain.packetizer;
-      const elapsedTs = Math.round(((this.#clock.now() - this.#lastSentAt) * chain.clockRate) / 1000);
-      const sender = {
-        ssrc: packetizer.ssrc,
-        packets: this.#txPackets,
-        payloadOctets: this.#txPayloadOctets,
-        rtpTimestamp: (packetizer.lastSentTs + elapsedTs) >>> 0,
-      };
-      const block = this.#reception?.active === true ? this.#reception.reportBlock() : null;
-      this.#endpoint.sendRtcp(this.#rtcp.buildReport(packetizer.ssrc, sender, block));
-    }
-    this.#scheduleRtcp();
-  };
 }
+

@@ -11,12 +11,21 @@ import type { LegApp } from './leg-app.js';
 import type { MediaDirection } from './protocol.js';
 
 export class LoopbackApp implements LegApp {
+  #frame: Int16Array | null = null;
+
   /** An echo needs audio in and audio out. */
   wantsTicks(direction: MediaDirection): boolean {
     return direction === 'sendrecv';
   }
 
-  process(frame: Int16Array, kind: FrameKind): Int16Array | null {
-    return kind === 'silence' ? null : frame;
+  input(frame: Int16Array, kind: FrameKind): void {
+    // The leg's frame stays untouched until its send phase, so no copy is needed.
+    this.#frame = kind === 'silence' ? null : frame;
+  }
+
+  output(): Int16Array | null {
+    const frame = this.#frame;
+    this.#frame = null;
+    return frame;
   }
 }

@@ -22,9 +22,102 @@ export interface ClockTick {
 
 export type TickListener = (tick: ClockTick) => void;
 
+/**
+ * Within one tick, listeners run phase by phase so a room can mix what every
+ * leg captured in this very tick (no extra frame of delay): legs pull and run
+ * their input stages in `capture`, pick up asynchronous results (voice
+ * transforms) in `collect`, rooms mix in `mix`, and legs encode and send in
+ * `send`. Within a phase, listeners run in subscription order.
+ */
+export const TICK_PHASES = ['capture', 'collect', 'mix', 'send'] as const;
+export type TickPhase = (typeof TICK_PHASES)[number];
+
 export interface ClockCounters {
   readonly ticks: number;
   readonly missed: number;
+}
+
+/** How late ticks ran after their deadline (ms). Percentiles are bucket upper edges (never optimistic). */
+export interface LatenessSummary {
+  readonly ticks: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export interface ClockLateness {
+  /** The last one to two windows of `LATENESS_WINDOW_TICKS` ticks (10–20 s at 20 ms). */
+  readonly recent: LatenessSummary;
+  /** Since the clock was created. */
+  readonly total: LatenessSummary;
+}
+
+/** Ticks per lateness window: 500 × 20 ms = 10 s. */
+export const LATENESS_WINDOW_TICKS = 500;
+/** Histogram layout: 0.05 ms buckets below 10 ms, 1 ms buckets from 10 ms to 500 ms, then one overflow bucket. */
+const FINE_LIMIT_MS = 10;
+const FINE_STEP_MS = 0.05;
+const FINE_BUCKETS = FINE_LIMIT_MS / FINE_STEP_MS;
+const COARSE_BUCKETS = 490;
+const BUCKETS = FINE_BUCKETS + COARSE_BUCKETS + 1;
+
+function bucketOf(latenessMs: number): number {
+  if (latenessMs < FINE_LIMIT_MS) return Math.floor(latenessMs / FINE_STEP_MS);
+  return Math.min(FINE_BUCKETS + Math.floor(latenessMs - FINE_LIMIT_MS), BUCKETS - 1);
+}
+
+function bucketUpperEdge(bucket: number): number {
+  if (bucket >= BUCKETS - 1) return Infinity; // overflow: the exact maximum bounds it
+  if (bucket < FINE_BUCKETS) return Math.round((bucket + 1) * FINE_STEP_MS * 100) / 100;
+  return FINE_LIMIT_MS + (bucket - FINE_BUCKETS + 1);
+}
+
+/**
+ * Fixed-bucket lateness histogram: recording is one index computation and
+ * one increment (no allocation per tick); percentiles are computed on demand.
+ */
+export class LatenessHistogram {
+  readonly #counts = new Uint32Array(BUCKETS);
+  #ticks = 0;
+  #maxMs = 0;
+
+  record(latenessMs: number): void {
+    const value = latenessMs > 0 ? latenessMs : 0;
+    const bucket = bucketOf(value);
+    this.#counts[bucket] = (this.#counts[bucket] ?? 0) + 1;
+    this.#ticks++;
+    if (value > this.#maxMs) this.#maxMs = value;
+  }
+
+  get ticks(): number {
+    return this.#ticks;
+  }
+
+  reset(): void {
+    this.#counts.fill(0);
+    this.#ticks = 0;
+    this.#maxMs = 0;
+  }
+
+  /** Summary of this histogram merged with `other` (the previous window), if given. */
+  summary(other?: LatenessHistogram): LatenessSummary {
+    const otherCounts = other === undefined ? null : other.#counts;
+    const ticks = this.#ticks + (other === undefined ? 0 : other.#ticks);
+    const maxMs = Math.max(this.#maxMs, other === undefined ? 0 : other.#maxMs);
+    if (ticks === 0) return { ticks: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+    const p50Rank = Math.ceil(ticks * 0.5);
+    const p99Rank = Math.ceil(ticks * 0.99);
+    let seen = 0;
+    let p50Ms = -1;
+    let p99Ms = -1;
+    for (let bucket = 0; bucket < BUCKETS && p99Ms < 0; bucket++) {
+      seen += (this.#counts[bucket] ?? 0) + (otherCounts?.[bucket] ?? 0);
+      if (p50Ms < 0 && seen >= p50Rank) p50Ms = bucketUpperEdge(bucket);
+      if (seen >= p99Rank) p99Ms = bucketUpperEdge(bucket);
+    }
+    // Bucket edges overstate by up to one bucket; the exact maximum bounds both.
+    return { ticks, p50Ms: Math.min(p50Ms, maxMs), p99Ms: Math.min(p99Ms, maxMs), maxMs };
+  }
 }
 
 /** What the media path sees of time. Inject a `ManualClock` in tests. */
@@ -32,11 +125,13 @@ export interface MediaClock {
   readonly frameMs: number;
   /** Monotonic milliseconds. */
   now(): number;
-  /** Subscribes to 20 ms ticks; returns the unsubscribe function. */
-  onTick(listener: TickListener): () => void;
+  /** Subscribes to 20 ms ticks in `phase` (default `capture`); returns the unsubscribe function. */
+  onTick(listener: TickListener, phase?: TickPhase): () => void;
   /** One-shot timer on this clock's time base; returns a cancel function. */
   setTimer(delayMs: number, callback: () => void): () => void;
   counters(): ClockCounters;
+  /** How late ticks ran after their deadlines. */
+  lateness(): ClockLateness;
   /** Stops ticking and drops all listeners. Timers already set still fire unless cancelled. */
   close(): void;
 }
@@ -59,14 +154,18 @@ export const realTimerSource: TimerSource = {
 export class TickingClock implements MediaClock {
   readonly frameMs: number;
   readonly #source: TimerSource;
-  readonly #listeners = new Set<TickListener>();
-  /** Snapshot iterated per tick, rebuilt only when listeners change (no per-tick allocation). */
+  readonly #listeners = new Map<TickListener, TickPhase>();
+  /** Snapshot in phase order, iterated per tick, rebuilt only when listeners change (no per-tick allocation). */
   #listenerList: readonly TickListener[] = [];
   #startMs = 0;
   #nextIndex = 1;
   #cancelTimer: (() => void) | null = null;
   #ticks = 0;
   #missed = 0;
+  readonly #latenessTotal = new LatenessHistogram();
+  /** Two rotating windows: `recent` reports the current one merged with the previous one. */
+  #latenessWindow = new LatenessHistogram();
+  #latenessPrevious = new LatenessHistogram();
   #closed = false;
   /** True while listeners run, so (un)subscribing from inside a tick cannot double-arm. */
   #firing = false;
@@ -80,16 +179,24 @@ export class TickingClock implements MediaClock {
     return this.#source.now();
   }
 
-  onTick(listener: TickListener): () => void {
+  onTick(listener: TickListener, phase: TickPhase = 'capture'): () => void {
     if (this.#closed) return () => undefined;
-    this.#listeners.add(listener);
-    this.#listenerList = [...this.#listeners];
+    // The same function subscribed twice would run once; wrap so each subscription is its own.
+    const entry: TickListener = this.#listeners.has(listener) ? (tick) => listener(tick) : listener;
+    this.#listeners.set(entry, phase);
+    this.#rebuildList();
     if (this.#cancelTimer === null && !this.#firing) this.#start();
     return () => {
-      if (!this.#listeners.delete(listener)) return;
-      this.#listenerList = [...this.#listeners];
+      if (!this.#listeners.delete(entry)) return;
+      this.#rebuildList();
       if (this.#listeners.size === 0 && !this.#firing) this.#stop();
     };
+  }
+
+  #rebuildList(): void {
+    const list: TickListener[] = [];
+    for (const phase of TICK_PHASES) for (const [listener, p] of this.#listeners) if (p === phase) list.push(listener);
+    this.#listenerList = list;
   }
 
   setTimer(delayMs: number, callback: () => void): () => void {
@@ -98,6 +205,21 @@ export class TickingClock implements MediaClock {
 
   counters(): ClockCounters {
     return { ticks: this.#ticks, missed: this.#missed };
+  }
+
+  lateness(): ClockLateness {
+    return { recent: this.#latenessWindow.summary(this.#latenessPrevious), total: this.#latenessTotal.summary() };
+  }
+
+  #recordLateness(latenessMs: number): void {
+    this.#latenessTotal.record(latenessMs);
+    if (this.#latenessWindow.ticks >= LATENESS_WINDOW_TICKS) {
+      const previous = this.#latenessPrevious;
+      this.#latenessPrevious = this.#latenessWindow;
+      this.#latenessWindow = previous;
+      previous.reset();
+    }
+    this.#latenessWindow.record(latenessMs);
   }
 
   close(): void {
@@ -130,6 +252,8 @@ export class TickingClock implements MediaClock {
     // early (setTimeout granularity) still counts as the slot it was armed for.
     const due = Math.max(this.#nextIndex, Math.floor((now - this.#startMs) / this.frameMs));
     const missed = due - this.#nextIndex;
+    // Lateness against the deadline this timer was armed for (missed slots included).
+    this.#recordLateness(now - (this.#startMs + this.#nextIndex * this.frameMs));
     this.#missed += missed;
     this.#ticks++;
     this.#nextIndex = due + 1;

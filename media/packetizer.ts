@@ -1,7 +1,9 @@
 /**
  * The send side of a leg: takes 20 ms PCM frames, accumulates them into
  * packets of the leg's ptime (10 ms ptime: two packets per frame), encodes,
- * and writes RTP with rtp.js into a small ring of reused buffers. Sequence
+ * and writes RTP into a small ring of reused buffers: the 12-byte header by
+ * hand (RFC 3550 §5.1, no CSRCs or extensions) and the payload encoded
+ * straight after it, so a packet costs no object and no copy. Sequence
  * number, timestamp and SSRC start random (RFC 3550 §5.1); the marker bit is
  * set on the first packet of a talkspurt (after start or silence).
  *
@@ -11,7 +13,6 @@
  * count a skipped number as a lost packet), and the next packet sent carries
  * the marker (RFC 3551 §4.1: the first packet after a pause in sending).
  */
-import { RtpPacket } from 'rtp.js/packets';
 import type { AudioEncoder } from '../codecs/codec.js';
 import { FRAME_MS } from './media-clock.js';
 import { seqAdd, tsAdd } from './seq.js';
@@ -22,6 +23,27 @@ import { seqAdd, tsAdd } from './seq.js';
  */
 const SEND_RING = 4;
 const RTP_HEADER_BYTES = 12;
+/** V=2, no padding, no extension, no CSRC. */
+const RTP_VERSION_BYTE = 0x80;
+
+/** One reusable datagram: the header's fixed bytes are written once, at creation. */
+interface SendSlot {
+  readonly bytes: Uint8Array;
+  /** The payload area after the header, what the encoder writes into. */
+  readonly payload: Uint8Array;
+  /** The last datagram view handed to `send`, kept while the packet length repeats (always, for CBR codecs). */
+  datagram: Uint8Array;
+}
+
+function newSlot(capacity: number, ssrc: number): SendSlot {
+  const bytes = new Uint8Array(RTP_HEADER_BYTES + capacity);
+  bytes[0] = RTP_VERSION_BYTE;
+  bytes[8] = ssrc >>> 24;
+  bytes[9] = (ssrc >>> 16) & 0xff;
+  bytes[10] = (ssrc >>> 8) & 0xff;
+  bytes[11] = ssrc & 0xff;
+  return { bytes, payload: bytes.subarray(RTP_HEADER_BYTES), datagram: bytes };
+}
 
 export interface StreamPosition {
   readonly ssrc: number;
@@ -59,6 +81,19 @@ export interface PacketizerCounters {
   readonly dtxFrames: number;
 }
 
+/**
+ * A packet encoded once for many legs (a conference's shared mix): a leg
+ * whose packetizer is pointed at it and that pushes exactly `frame` sends
+ * `payload` under its own SSRC, sequence number and timestamp instead of
+ * encoding the frame itself.
+ */
+export interface SharedPacketSource {
+  /** The PCM frame this source stands for in the current tick; identity, not content, is compared. */
+  readonly frame: Int16Array;
+  /** The encoded packet completed this tick, or null while a longer ptime is still filling. */
+  readonly payload: DataView | null;
+}
+
 export function randomUint32(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
 }
@@ -69,7 +104,8 @@ export class Packetizer {
   /** Encoded frames this short are DTX frames (0: none are). */
   readonly #dtxMaxBytes: number;
   readonly #send: (datagram: Uint8Array) => boolean;
-  readonly #packet = new RtpPacket();
+  /** Marker-less second header byte: the payload type. */
+  readonly #payloadType: number;
   /** PCM samples and timestamp units of one frame and of one packet. */
   readonly #frameSamples: number;
   readonly #frameTs: number;
@@ -79,10 +115,12 @@ export class Packetizer {
   /** The first packet's worth of `#pcm`, what the encoder reads. */
   readonly #packetPcm: Int16Array;
   readonly #zeros: Int16Array;
-  readonly #payload: Uint8Array;
-  readonly #ring: ArrayBuffer[];
+  readonly #maxPayload: number;
+  readonly #ring: SendSlot[];
   #ringIndex = 0;
-  #lastPayloadView: DataView | null = null;
+  /** The last shared payload and a byte view of it (the same DataView comes back tick after tick). */
+  #sharedView: DataView | null = null;
+  #sharedBytes: Uint8Array | null = null;
   #filled = 0;
   #seq: number;
   /** Timestamp of the next sample pushed. */
@@ -93,6 +131,9 @@ export class Packetizer {
   #bytes = 0;
   #dtxFrames = 0;
   #lastSentTs = 0;
+  #sharedPackets = 0;
+  /** Shared encoding: see `SharedPacketSource`. Set per tick by whoever owns the leg's app; null: encode here. */
+  shared: SharedPacketSource | null = null;
 
   constructor(options: PacketizerOptions) {
     const frameMs = options.frameMs ?? FRAME_MS;
@@ -109,16 +150,14 @@ export class Packetizer {
     this.#packetPcm = this.#pcm.subarray(0, this.#packetSamples);
     this.#zeros = new Int16Array(this.#frameSamples);
     // No codec we carry encodes to more than 16-bit PCM would take.
-    const maxPayload = 2 * this.#packetSamples + 64;
-    this.#payload = new Uint8Array(maxPayload);
-    this.#ring = Array.from({ length: SEND_RING }, () => new ArrayBuffer(RTP_HEADER_BYTES + maxPayload));
+    this.#maxPayload = 2 * this.#packetSamples + 64;
+    this.#payloadType = options.payloadType & 0x7f;
     const random = options.random ?? randomUint32;
     const from = options.continueFrom;
     this.ssrc = from?.ssrc ?? random() >>> 0;
     this.#seq = from?.seq ?? random() & 0xffff;
     this.#ts = from?.ts ?? random() >>> 0;
-    this.#packet.setPayloadType(options.payloadType);
-    this.#packet.setSsrc(this.ssrc);
+    this.#ring = Array.from({ length: SEND_RING }, () => newSlot(this.#maxPayload, this.ssrc));
   }
 
   /** RTP timestamp of the last packet sent (for the RTCP sender report). */
@@ -135,11 +174,23 @@ export class Packetizer {
     return { packets: this.#packets, payloadOctets: this.#payloadOctets, bytes: this.#bytes, dtxFrames: this.#dtxFrames };
   }
 
+  /** Packets sent from a shared encoding (`shared`) instead of this packetizer's encoder. */
+  get sharedPackets(): number {
+    return this.#sharedPackets;
+  }
+
   /** Adds one frame of PCM; sends every packet it completes. */
   push(frame: Int16Array): void {
+    const shared = this.shared;
+    // A partly filled packet of our own finishes on our own encoder first.
+    if (shared !== null && shared.frame === frame && this.#filled === 0) {
+      if (shared.payload !== null) this.#sendShared(shared.payload);
+      return;
+    }
     const pcm = this.#pcm;
     const at = this.#filled;
-    for (let i = 0; i < this.#frameSamples; i++) pcm[at + i] = frame[i] ?? 0;
+    if (frame.length === this.#frameSamples) pcm.set(frame, at);
+    else for (let i = 0; i < this.#frameSamples; i++) pcm[at + i] = frame[i] ?? 0;
     this.#filled += this.#frameSamples;
     while (this.#filled >= this.#packetSamples) {
       this.#emit(this.#packetPcm);
@@ -163,45 +214,99 @@ export class Packetizer {
     this.#marker = true;
   }
 
+  /**
+   * Sends a packet of another payload type in this stream (RFC 4733
+   * telephone-event): same SSRC, the next sequence number, the caller's
+   * timestamp; the audio timeline is not moved.
+   */
+  sendEvent(payloadType: number, payload: Uint8Array, timestamp: number, marker: boolean): void {
+    const length = RTP_HEADER_BYTES + payload.length;
+    const buffer = new ArrayBuffer(length);
+    const bytes = new Uint8Array(buffer);
+    bytes[0] = 0x80;
+    bytes[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
+    const view = new DataView(buffer);
+    view.setUint16(2, this.#seq);
+    view.setUint32(4, timestamp >>> 0);
+    view.setUint32(8, this.ssrc);
+    bytes.set(payload, RTP_HEADER_BYTES);
+    this.#seq = seqAdd(this.#seq, 1);
+    this.#packets++;
+    this.#payloadOctets += payload.length;
+    this.#bytes += length;
+    // A fresh buffer each time (events are rare), so a queued send can keep it.
+    this.#send(bytes);
+  }
+
+  /** RTP timestamp the next audio frame will carry (an event starting now uses it). */
+  get nextTimestamp(): number {
+    return this.#ts;
+  }
+
+  /** Encodes one packet's PCM straight into the next ring slot, after the header. */
   #emit(pcm: Int16Array): void {
-    const payloadBytes = this.#encoder.encode(pcm, this.#payload);
+    const slot = this.#ring[this.#ringIndex];
+    if (slot === undefined) return;
+    const payloadBytes = this.#encoder.encode(pcm, slot.payload);
+    this.#sendSlot(slot, payloadBytes, false);
+  }
+
+  /** Copies a payload encoded elsewhere (a room's shared mix) into the next ring slot. */
+  #sendShared(payload: DataView): void {
+    const slot = this.#ring[this.#ringIndex];
+    if (slot === undefined) return;
+    let bytes = this.#sharedBytes;
+    if (this.#sharedView !== payload || bytes === null) {
+      bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+      this.#sharedView = payload;
+      this.#sharedBytes = bytes;
+    }
+    const length = Math.min(bytes.length, this.#maxPayload);
+    slot.payload.set(length === bytes.length ? bytes : bytes.subarray(0, length));
+    this.#sendSlot(slot, length, true);
+  }
+
+  /**
+   * Sends the slot's packet of `payloadBytes` encoded bytes (≤ 0: the encoder
+   * failed; the timeline still moves). DTX frames are not sent.
+   */
+  #sendSlot(slot: SendSlot, payloadBytes: number, shared: boolean): void {
     if (payloadBytes > 0 && payloadBytes <= this.#dtxMaxBytes) {
       this.#dtxFrames++;
       this.#ts = tsAdd(this.#ts, this.#packetTs);
       this.#marker = true;
       return;
     }
-    const slot = this.#ringIndex;
-    const buffer = this.#ring[slot];
-    this.#ringIndex = (slot + 1) % SEND_RING;
-    if (buffer === undefined || payloadBytes <= 0) {
+    const index = this.#ringIndex;
+    this.#ringIndex = index + 1 === SEND_RING ? 0 : index + 1;
+    if (payloadBytes <= 0) {
       this.#advance();
       return;
     }
-    const packet = this.#packet;
-    packet.setPayload(this.#payloadView(payloadBytes));
-    // Serialize first, then set the header fields: setters write into the packet's
-    // current buffer, which must be the new ring slot, not the one just sent.
-    packet.serialize(buffer, 0);
-    packet.setSequenceNumber(this.#seq);
-    packet.setTimestamp(this.#ts);
-    packet.setMarker(this.#marker);
+    const bytes = slot.bytes;
+    const seq = this.#seq;
+    const ts = this.#ts;
+    bytes[1] = this.#marker ? 0x80 | this.#payloadType : this.#payloadType;
+    bytes[2] = seq >>> 8;
+    bytes[3] = seq & 0xff;
+    bytes[4] = ts >>> 24;
+    bytes[5] = (ts >>> 16) & 0xff;
+    bytes[6] = (ts >>> 8) & 0xff;
+    bytes[7] = ts & 0xff;
     const length = RTP_HEADER_BYTES + payloadBytes;
-    this.#lastSentTs = this.#ts;
+    this.#lastSentTs = ts;
     this.#marker = false;
     this.#packets++;
     this.#payloadOctets += payloadBytes;
     this.#bytes += length;
+    if (shared) this.#sharedPackets++;
     this.#advance();
-    if (this.#send(new Uint8Array(buffer, 0, length))) this.#ring[slot] = new ArrayBuffer(buffer.byteLength);
-  }
-
-  /** A view of the first `bytes` encoded bytes, kept while the size repeats (always, for CBR codecs). */
-  #payloadView(bytes: number): DataView {
-    if (this.#lastPayloadView?.byteLength !== bytes) {
-      this.#lastPayloadView = new DataView(this.#payload.buffer, this.#payload.byteOffset, bytes);
+    let datagram = slot.datagram;
+    if (datagram.length !== length) {
+      datagram = bytes.subarray(0, length);
+      slot.datagram = datagram;
     }
-    return this.#lastPayloadView;
+    if (this.#send(datagram)) this.#ring[index] = newSlot(this.#maxPayload, this.ssrc);
   }
 
   #advance(): void {

@@ -46,6 +46,15 @@ export interface RtcpReceived {
   readonly reports: number;
 }
 
+/** What the far end's last report block about our stream said. */
+export interface RemoteReport {
+  /** Loss in its last interval, fixed point /256. */
+  readonly fractionLost: number;
+  readonly cumulativeLost: number;
+  /** Interarrival jitter it measured, in our RTP timestamp units. */
+  readonly jitter: number;
+}
+
 export class RtcpSession {
   readonly #cname: string;
   readonly #now: () => number;
@@ -57,6 +66,7 @@ export class RtcpSession {
   #haveSr = false;
   #packetsAtLastReport = 0;
   #rttMs: number | null = null;
+  #remoteReport: RemoteReport | null = null;
   #reportsSent = 0;
   #reportsReceived = 0;
   #byeReceived = false;
@@ -71,6 +81,11 @@ export class RtcpSession {
   /** Round-trip time from the peer's last report about our stream, if it gave one. */
   get rttMs(): number | null {
     return this.#rttMs;
+  }
+
+  /** The far end's last reception report about our stream, null until one arrived. */
+  get remoteReport(): RemoteReport | null {
+    return this.#remoteReport;
   }
 
   get reportsSent(): number {
@@ -185,7 +200,9 @@ export class RtcpSession {
   #readBlocks(blocks: readonly ReceptionReport[], ourSsrc: number | null): void {
     if (ourSsrc === null) return;
     for (const block of blocks) {
-      if (block.getSsrc() !== ourSsrc || block.getLastSRTimestamp() === 0) continue;
+      if (block.getSsrc() !== ourSsrc) continue;
+      this.#remoteReport = { fractionLost: block.getFractionLost(), cumulativeLost: block.getTotalLost(), jitter: block.getJitter() };
+      if (block.getLastSRTimestamp() === 0) continue;
       const arrival = ntpMiddle32(ntpFromUnixMs(this.#wallClockMs()));
       const rtt = (arrival - block.getLastSRTimestamp() - block.getDelaySinceLastSR()) >>> 0;
       // A negative result (clock skew) wraps to a huge value: ignore it.

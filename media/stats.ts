@@ -4,6 +4,8 @@
  * loss (§A.3), and interarrival jitter (§6.4.1, §A.8). Pure bookkeeping; the
  * leg feeds it arrival times from the media clock.
  */
+import type { JitterBufferStats } from './protocol.js';
+import type { SenderInfo } from './rtcp-session.js';
 import { extendSeq, seqDiff, tsDiff } from './seq.js';
 
 /** RFC 3550 §A.1: a jump larger than this forward, or MAX_MISORDER back, is suspicious. */
@@ -35,6 +37,8 @@ export class ReceptionStats {
   #jitter = 0;
   #lastTs = 0;
   #lastArrivalMs = -1;
+  /** Gaps in the sequence (runs of lost packets), for the E-model's burstiness. */
+  #lossBursts = 0;
 
   constructor(clockRate: number) {
     this.#clockRate = clockRate;
@@ -55,6 +59,16 @@ export class ReceptionStats {
   /** Interarrival jitter in milliseconds. */
   get jitterMs(): number {
     return (this.#jitter * 1000) / this.#clockRate;
+  }
+
+  /** Packets expected so far (highest extended seq − first + 1). */
+  get expected(): number {
+    return this.#expected();
+  }
+
+  /** Runs of consecutive missing sequence numbers seen so far (reordered packets may later fill one). */
+  get lossBursts(): number {
+    return this.#lossBursts;
   }
 
   get extendedHighestSeq(): number {
@@ -84,7 +98,10 @@ export class ReceptionStats {
         this.#restart(ssrc, seq);
       } else {
         const extended = extendSeq(this.#maxSeq, seq);
-        if (extended > this.#maxSeq) this.#maxSeq = extended;
+        if (extended > this.#maxSeq) {
+          if (extended > this.#maxSeq + 1) this.#lossBursts++;
+          this.#maxSeq = extended;
+        }
       }
     }
     this.#badSeq = -1;
@@ -128,6 +145,7 @@ export class ReceptionStats {
     this.#receivedPrior = 0;
     this.#jitter = 0;
     this.#lastArrivalMs = -1;
+    this.#lossBursts = 0;
   }
 
   #updateJitter(ts: number, arrivalMs: number): void {
@@ -138,5 +156,34 @@ export class ReceptionStats {
     }
     this.#lastTs = ts;
     this.#lastArrivalMs = arrivalMs;
+  }
+}
+
+/** JitterBufferStats of a buffer that does not adapt (before a codec: the configured delay). */
+export function fixedJitterBufferStats(delayMs: number): JitterBufferStats {
+  return { targetMs: delayMs, currentMs: delayMs, minMs: delayMs, maxMs: delayMs, acceleratedMs: 0, expandedMs: 0, resyncs: 0 };
+}
+
+/** Our packets carry no CSRCs or extensions. */
+const RTP_HEADER_BYTES = 12;
+
+/** What a leg sent, for LegStats.tx and the sender info of our RTCP SR. */
+export class SendCounters {
+  packets = 0;
+  bytes = 0;
+  payloadOctets = 0;
+  #lastSentAt = 0;
+
+  count(datagramBytes: number, nowMs: number): void {
+    this.packets++;
+    this.bytes += datagramBytes;
+    this.payloadOctets += datagramBytes - RTP_HEADER_BYTES;
+    this.#lastSentAt = nowMs;
+  }
+
+  /** SR sender info: the RTP timestamp is the last sent one advanced by the time since (RFC 3550 §6.4.1). */
+  senderInfo(stream: { readonly ssrc: number; readonly lastSentTs: number }, clockRate: number, nowMs: number): SenderInfo {
+    const elapsedTs = Math.round(((nowMs - this.#lastSentAt) * clockRate) / 1000);
+    return { ssrc: stream.ssrc, packets: this.packets, payloadOctets: this.payloadOctets, rtpTimestamp: (stream.lastSentTs + elapsedTs) >>> 0 };
   }
 }

@@ -17,6 +17,10 @@ const BENCHES: Readonly<Record<string, () => Promise<BenchModule>>> = {
   dsp: async () => (await import('./bench/dsp.js')).bench,
   sip: async () => (await import('./bench/sip.js')).bench,
   codecs: async () => (await import('./bench/codecs.js')).bench,
+  voice: async () => (await import('./bench/voice.js')).bench,
+  conference: async () => (await import('./bench/conference.js')).bench,
+  'echo-load': async () => (await import('./bench/echo-load.js')).bench,
+  latency: async () => (await import('./bench/latency.js')).bench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

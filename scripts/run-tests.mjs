@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The whole test suite, as `npm test` and .ci/run run it:
 //   1. make sure SIPp and ffmpeg are there for the interop and codec tests (apt-get when root),
-//   2. build dist/ (the CLI tests start the built server like a user would),
+//   2. build dist/ (the CLI tests start the built server like a user would; worker threads run it too),
 //   3. run tap and close with one line "N passed, N failed" from tap's own summary.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,7 @@ function have(command) {
 const TOOLS = [
   { command: 'sipp', pkg: 'sip-tester', tests: 'SIPp interop tests' },
   { command: 'ffmpeg', pkg: 'ffmpeg', tests: 'codec reference tests (G.722, Opus)' },
+  { command: 'chromium', pkg: 'chromium', tests: 'admin dashboard browser test' },
 ];
 
 function ensureTools() {
@@ -43,7 +44,11 @@ function build() {
 ensureTools();
 build();
 
-const tap = spawn('npx', ['tap', '--reporter=tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+// dist/ was just built from these sources: worker threads run it instead of compiling TypeScript per thread.
+const tap = spawn('npx', ['tap', '--reporter=tap', ...process.argv.slice(2)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, VOXBRIDGE_PREFER_BUILT_WORKERS: '1' },
+});
 let summary = null;
 createInterface({ input: tap.stdout }).on('line', (line) => {
   console.log(line);

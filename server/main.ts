@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * The `voxbridge` command: parse flags, load config (defaults < file < env <
- * flags), start the server, and shut down cleanly on SIGINT/SIGTERM.
+ * flags), start the server, and shut down gracefully on SIGTERM/SIGINT
+ * (no new calls, live calls get `admin.shutdownGraceSeconds`, then BYE); a
+ * second signal stops at once.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, helpText, loadConfig, parseCliArgs } from '../config/index.js';
@@ -38,21 +40,36 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
     return 0;
   }
+  if (args.checkConfig) {
+    process.stdout.write('voxbridge: config OK\n');
+    return 0;
+  }
 
   const logger = createLogger(config.log);
-  const server = await startVoxbridge(config, { logger });
-  logger.info({ sip: server.sip, rtpPorts: config.rtp.ports, version: version() }, 'voxbridge is listening');
+  const server = await startVoxbridge(config, { logger, version: version() });
+  logger.info({ sip: server.sip, admin: server.admin?.url ?? null, rtpPorts: config.rtp.ports, version: version() }, 'voxbridge is listening');
 
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string): void => {
-      logger.info({ signal }, 'shutting down: ending calls');
-      server.close().then(resolve, (error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
+      const done = (error?: unknown): void => {
+        if (error !== undefined) logger.error({ err: error }, 'error during shutdown');
         resolve();
-      });
+      };
+      if (stopping) {
+        logger.info({ signal }, 'second signal: stopping now');
+        server.close().then(() => done(), done);
+        return;
+      }
+      stopping = true;
+      logger.info({ signal, graceSeconds: config.admin.shutdownGraceSeconds }, 'shutting down gracefully');
+      server.shutdown().then((report) => {
+        logger.info(report, 'shutdown complete');
+        done();
+      }, done);
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   logger.flush();
   return 0;

@@ -24,7 +24,17 @@ export interface CallRegistry {
 
 export interface LiveCall {
   readonly callId: string;
+  /** The media leg's id (for a relayed call to a registered user: the relay's id). */
   readonly legId: string;
+  /** Caller and callee URIs as they came in the INVITE. */
+  readonly from: string;
+  readonly to: string;
+  /** What the call is connected to: 'echo', 'conference', 'user', … */
+  readonly app: string;
+  /** The conference room, for calls in one. */
+  readonly roomId: string | null;
+  /** Wall-clock time the call was answered (ms since the epoch). */
+  readonly startedAt: number;
   hangup(reason: string): Promise<void>;
 }
 

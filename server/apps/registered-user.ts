@@ -79,17 +79,25 @@ export async function callRegisteredUser(call: IncomingCall, contacts: readonly 
     return;
   }
   log.info('bridged to a registered contact (media flows directly between the phones)');
-  bridge(caller, callee, context, log);
+  bridge(caller, callee, { from: call.from.uri, to: call.to.uri }, context, log);
 }
 
 /** Relays offers, DTMF and the end of the call between two dialogs. */
-function bridge(caller: Dialog, callee: Dialog, context: AppContext, log: AppContext['logger']): void {
+function bridge(caller: Dialog, callee: Dialog, parties: { from: string; to: string }, context: AppContext, log: AppContext['logger']): void {
   const id = `bridge:${caller.callId}`;
   const hangupBoth = async (reason: string): Promise<void> => {
     log.info({ reason }, 'ending bridged call');
     await Promise.all([caller.hangup(), callee.hangup()]);
   };
-  context.calls.add(id, { callId: caller.callId, legId: id, hangup: hangupBoth });
+  context.calls.add(id, {
+    callId: caller.callId,
+    legId: id,
+    ...parties,
+    app: 'user',
+    roomId: null,
+    startedAt: Date.now(),
+    hangup: hangupBoth,
+  });
   const maxTimer = context.maxCallSeconds > 0 ? setTimeout(() => void hangupBoth('maximum call duration reached'), context.maxCallSeconds * 1000) : null;
   maxTimer?.unref();
 

@@ -9,20 +9,21 @@ import type { CodecDescriptor } from '../../codecs/index.js';
 import { SdpError } from './errors.js';
 import { audioCodecFor, eventFormatFor, formatLabel, preferredCodecs } from './formats.js';
 import type { SdpFormat, SdpMediaSection } from './model.js';
+import { chooseCrypto, isSdesProfile, type CryptoChoice, type SrtpPolicy } from './crypto.js';
 
 export const RTP_AVP = 'RTP/AVP';
 
 /** What each transport protocol means to us; absent means unsupported. */
-const PROFILE_VERDICT: Readonly<Record<string, 'ok' | 'srtp'>> = {
-  'RTP/AVP': 'ok',
-  'RTP/SAVP': 'srtp',
-  'RTP/SAVPF': 'srtp',
-  'UDP/TLS/RTP/SAVP': 'srtp',
-  'UDP/TLS/RTP/SAVPF': 'srtp',
+const PROFILE_VERDICT: Readonly<Record<string, 'plain' | 'sdes' | 'dtls'>> = {
+  'RTP/AVP': 'plain',
+  'RTP/SAVP': 'sdes',
+  'RTP/SAVPF': 'sdes',
+  'UDP/TLS/RTP/SAVP': 'dtls',
+  'UDP/TLS/RTP/SAVPF': 'dtls',
 };
 
 /** Higher wins when several streams fail for different reasons. */
-const FAILURE_RANK = { ERR_SDP_UNSUPPORTED: 1, ERR_SDP_SRTP_NOT_SUPPORTED: 2, ERR_SDP_NO_COMMON_CODEC: 3 } as const;
+const FAILURE_RANK = { ERR_SDP_UNSUPPORTED: 1, ERR_SDP_SRTP_NOT_SUPPORTED: 2, ERR_SDP_SRTP_REQUIRED: 3, ERR_SDP_NO_COMMON_CODEC: 4 } as const;
 type FailureCode = keyof typeof FAILURE_RANK;
 
 export interface AudioChoice {
@@ -34,9 +35,11 @@ export interface AudioChoice {
   readonly format: SdpFormat;
   /** The offered telephone-event at the codec's clock rate, or null. */
   readonly event: SdpFormat | null;
+  /** The SDES crypto line we accept (RTP/SAVP streams), null for plain RTP. */
+  readonly crypto: CryptoChoice | null;
 }
 
-export function chooseAudio(media: readonly SdpMediaSection[], acceptedNames: readonly string[]): AudioChoice {
+export function chooseAudio(media: readonly SdpMediaSection[], acceptedNames: readonly string[], srtp: SrtpPolicy = 'optional'): AudioChoice {
   const accepted = preferredCodecs(acceptedNames);
   const acceptedList = accepted.map((c) => c.name).join(', ') || 'none';
   const audio = media.map((section, index) => ({ section, index })).filter(({ section }) => section.type === 'audio');
@@ -46,14 +49,32 @@ export function chooseAudio(media: readonly SdpMediaSection[], acceptedNames: re
 
   let failure: Failure | null = null;
 
+  const transports = srtp === 'off' ? RTP_AVP : srtp === 'mandatory' ? 'RTP/SAVP' : `${RTP_AVP} and RTP/SAVP`;
   for (const { section, index } of active) {
     const verdict = PROFILE_VERDICT[section.protocol.toUpperCase()];
-    if (verdict === 'srtp') {
-      failure = worse(failure, 'ERR_SDP_SRTP_NOT_SUPPORTED', `SRTP not supported: offered ${section.protocol}; we accept ${RTP_AVP}`);
+    let crypto: CryptoChoice | null = null;
+    if (verdict === 'dtls') {
+      failure = worse(failure, 'ERR_SDP_SRTP_NOT_SUPPORTED', `DTLS-SRTP not supported: offered ${section.protocol}; we accept ${transports} (SDES)`);
       continue;
     }
-    if (verdict !== 'ok') {
-      failure = worse(failure, 'ERR_SDP_UNSUPPORTED', `unsupported transport ${section.protocol}; we accept ${RTP_AVP}`);
+    if (verdict === 'sdes') {
+      if (srtp === 'off') {
+        failure = worse(failure, 'ERR_SDP_SRTP_NOT_SUPPORTED', `SRTP is disabled here (srtp.policy=off): offered ${section.protocol}; we accept ${RTP_AVP}`);
+        continue;
+      }
+      const chosen = isSdesProfile(section.protocol) ? chooseCrypto(section) : 'not SDES';
+      if (typeof chosen === 'string') {
+        failure = worse(failure, 'ERR_SDP_SRTP_NOT_SUPPORTED', `unusable SRTP offer: ${chosen}`);
+        continue;
+      }
+      crypto = chosen;
+    } else if (verdict === 'plain') {
+      if (srtp === 'mandatory') {
+        failure = worse(failure, 'ERR_SDP_SRTP_REQUIRED', `SRTP is required here (srtp.policy=mandatory): offered ${section.protocol}; we accept RTP/SAVP with a=crypto`);
+        continue;
+      }
+    } else {
+      failure = worse(failure, 'ERR_SDP_UNSUPPORTED', `unsupported transport ${section.protocol}; we accept ${transports}`);
       continue;
     }
     const picked = pickByPreference(section.formats, accepted);
@@ -63,7 +84,7 @@ export function chooseAudio(media: readonly SdpMediaSection[], acceptedNames: re
       continue;
     }
     const event = eventFormatFor(section.formats, picked.codec.clockRate) ?? null;
-    return { index, section, codec: picked.codec, format: picked.format, event };
+    return { index, section, codec: picked.codec, format: picked.format, event, crypto };
   }
   const { code, message } = failure ?? { code: 'ERR_SDP_UNSUPPORTED', message: 'no usable audio stream' };
   throw new SdpError(code, message);

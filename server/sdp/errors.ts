@@ -9,6 +9,8 @@ export type SdpErrorCode =
   | 'ERR_SDP_NO_AUDIO'
   | 'ERR_SDP_NO_COMMON_CODEC'
   | 'ERR_SDP_SRTP_NOT_SUPPORTED'
+  /** srtp.policy is mandatory and the offer is plain RTP. */
+  | 'ERR_SDP_SRTP_REQUIRED'
   | 'ERR_SDP_UNSUPPORTED';
 
 const STATUS_BY_CODE: Readonly<Record<SdpErrorCode, 400 | 488>> = {
@@ -16,6 +18,7 @@ const STATUS_BY_CODE: Readonly<Record<SdpErrorCode, 400 | 488>> = {
   ERR_SDP_NO_AUDIO: 488,
   ERR_SDP_NO_COMMON_CODEC: 488,
   ERR_SDP_SRTP_NOT_SUPPORTED: 488,
+  ERR_SDP_SRTP_REQUIRED: 488,
   ERR_SDP_UNSUPPORTED: 488,
 };
 

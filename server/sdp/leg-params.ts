@@ -1,6 +1,6 @@
 /** Builds the media plane's `LegParams` from what offer/answer settled, for both directions of negotiation. */
 import type { CodecDescriptor } from '../../codecs/index.js';
-import type { LegParams } from '../../media/protocol.js';
+import type { LegParams, SrtpParams } from '../../media/protocol.js';
 import type { SdpFormat } from './model.js';
 import type { RemoteSide } from './remote-media.js';
 
@@ -12,9 +12,11 @@ export interface Settled {
   readonly sendFmtp: Readonly<Record<string, string>>;
   readonly event: SdpFormat | null;
   readonly ptime: number;
+  /** Settled SDES keys, null for plain RTP. */
+  readonly srtp: SrtpParams | null;
 }
 
-export function toLegParams({ side, codec, payloadType, sendFmtp, event, ptime }: Settled): LegParams {
+export function toLegParams({ side, codec, payloadType, sendFmtp, event, ptime, srtp }: Settled): LegParams {
   return {
     remote: side.remote,
     rtcpMux: side.rtcpMux,
@@ -22,5 +24,7 @@ export function toLegParams({ side, codec, payloadType, sendFmtp, event, ptime }
     telephoneEvent: event ? { payloadType: event.payloadType, clockRate: event.clockRate } : null,
     ptime,
     direction: side.direction,
+    // Plain RTP legs carry no srtp key at all.
+    ...(srtp === null ? {} : { srtp }),
   };
 }

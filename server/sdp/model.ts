@@ -34,6 +34,15 @@ export interface SdpMediaSection {
   /** Port from a=rtcp (RFC 3605), or null. */
   readonly rtcpPort: number | null;
   readonly rtcpMux: boolean;
+  /** a=crypto lines (RFC 4568), in order. */
+  readonly crypto: readonly SdpCrypto[];
+}
+
+export interface SdpCrypto {
+  readonly tag: number;
+  readonly suite: string;
+  /** The key-params text, e.g. `inline:<base64>|2^31`. */
+  readonly keyParams: string;
 }
 
 export interface ParsedSdp {

@@ -3,7 +3,8 @@
  * in the 200 OK and the answer comes back in the ACK.
  */
 import { telephoneEvent, type CodecDescriptor } from '../../codecs/index.js';
-import type { LegParams, LocalMedia } from '../../media/protocol.js';
+import type { LegParams, LocalMedia, SrtpParams } from '../../media/protocol.js';
+import { chooseCrypto, cryptoAttribute, isSdesProfile, newMasterKey, SAVP, srtpParams, SUPPORTED_SUITES } from './crypto.js';
 import { audioAttributes, lineFormat, type AudioLineFormat } from './audio-attributes.js';
 import { RTP_AVP } from './choose-audio.js';
 import { malformed, SdpError } from './errors.js';
@@ -39,8 +40,11 @@ export function createOffer(local: LocalMedia, policy: SdpPolicy, session: SdpSe
   const wanted = policy.ptimeDefault ?? 20;
   const ptime = first.ptimes.includes(wanted) ? wanted : (first.ptimes[0] ?? 20);
   const attributes = audioAttributes({ formats, ptime, direction: 'sendrecv', rtcpMux: false, rtcpPort: local.rtcpPort });
+  // With SRTP mandatory we offer RTP/SAVP, one a=crypto (with its own key) per suite we support.
+  const secure = policy.srtp === 'mandatory';
+  if (secure) SUPPORTED_SUITES.forEach((suite, i) => attributes.push(cryptoAttribute(i + 1, suite, newMasterKey())));
   const pts = formats.map((f) => String(f.payloadType));
-  return writeSdp(session, local, [{ type: 'audio', port: local.rtpPort, protocol: RTP_AVP, formats: pts, attributes }]);
+  return writeSdp(session, local, [{ type: 'audio', port: local.rtpPort, protocol: secure ? SAVP : RTP_AVP, formats: pts, attributes }]);
 }
 
 /**
@@ -76,8 +80,20 @@ export function acceptAnswer(answerSdp: string, offerSdp: string): LegParams {
   const event = offeredEvent ? (eventFormatFor(section.formats, codec.clockRate) ?? null) : null;
   const side = remoteSide(section, offered.rtcpMux);
   const ptime = choosePtime(codec, section, offered.ptime ?? undefined);
-  return toLegParams({ side, codec, payloadType: format.payloadType, sendFmtp: fmtp.send, event, ptime });
+  const srtp = isSdesProfile(offered.protocol) ? answeredKeys(section, offered) : null;
+  return toLegParams({ side, codec, payloadType: format.payloadType, sendFmtp: fmtp.send, event, ptime, srtp });
+}
 
+/** The SDES keys of an answer to our RTP/SAVP offer: its a=crypto must name one of our tags and suites. */
+function answeredKeys(section: SdpMediaSection, offered: SdpMediaSection): SrtpParams {
+  const chosen = chooseCrypto(section);
+  if (typeof chosen === 'string') throw new SdpError('ERR_SDP_SRTP_NOT_SUPPORTED', `unusable SRTP answer: ${chosen}`);
+  const ours = offered.crypto.find((c) => c.tag === chosen.tag && c.suite === chosen.suite);
+  const localKey = ours?.keyParams.replace(/^inline:/, '').split('|')[0];
+  if (localKey === undefined || localKey === '') {
+    throw new SdpError('ERR_SDP_SRTP_NOT_SUPPORTED', `the answer's a=crypto tag ${chosen.tag} does not match our offer`);
+  }
+  return srtpParams(chosen.suite, localKey, chosen.remoteKey);
 }
 
 function firstOffered(section: SdpMediaSection, offered: SdpMediaSection): { codec: CodecDescriptor; format: SdpFormat } | null {

@@ -13,6 +13,7 @@ import type { MediaDirection } from '../../media/protocol.js';
 import { malformed, SdpError } from './errors.js';
 import type { ParsedSdp, SdpConnection, SdpFormat, SdpMediaSection } from './model.js';
 import { staticPayload } from './static-payload-types.js';
+import { toSdpCrypto } from './crypto.js';
 
 /** Far above any real offer; a SIP message over UDP cannot carry more anyway. */
 export const MAX_SDP_LENGTH = 65536;
@@ -109,6 +110,7 @@ function toSection(
     maxptime: positive(parsed?.maxptime),
     rtcpPort: rtcpPort ?? null,
     rtcpMux: parsed?.rtcpMux !== undefined,
+    crypto: toSdpCrypto(parsed?.crypto),
   };
 }
 

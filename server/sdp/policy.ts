@@ -1,3 +1,5 @@
+import type { SrtpPolicy } from './crypto.js';
+
 /** What the server accepts in SDP negotiation (from config). */
 export interface SdpPolicy {
   /** Audio codec names, most preferred first (config `codecs.preference`). */
@@ -9,4 +11,6 @@ export interface SdpPolicy {
    * default, e.g. `{ opus: { maxaveragebitrate: '24000', useinbandfec: '1' } }`.
    */
   readonly fmtp?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** SDES-SRTP (config `srtp.policy`): optional (default), mandatory or off. */
+  readonly srtp?: SrtpPolicy;
 }

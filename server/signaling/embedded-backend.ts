@@ -83,7 +83,14 @@ export class EmbeddedSipBackend implements SignalingBackend {
   /** A snapshot: the contract's counters plus the stack's diagnostic ones (`SipCounters`). */
   counters(): SipCounters {
     const counters = this.#core.counters;
-    return { ...counters, rejects: { ...counters.rejects }, transportErrors: this.#errors.count, activeCalls: this.#core.activeCalls };
+    return {
+      ...counters,
+      rejects: { ...counters.rejects },
+      requestsByMethod: { ...counters.requestsByMethod },
+      responsesByStatus: { ...counters.responsesByStatus },
+      transportErrors: this.#errors.count,
+      activeCalls: this.#core.activeCalls,
+    };
   }
 
   close(): Promise<void> {

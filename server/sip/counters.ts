@@ -20,6 +20,26 @@ export interface SipCounters extends SignalingCounters {
   rejects: Record<RejectReason, number>;
   /** Dialogs plus new INVITEs not answered yet (what sip.maxCalls limits). */
   activeCalls: number;
+  /** Requests received by method (methods we do not know count as OTHER, so the map stays small). */
+  requestsByMethod: Record<string, number>;
+  /** Responses sent by status code, retransmissions included. */
+  responsesByStatus: Record<string, number>;
+}
+
+const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'MESSAGE', 'PUBLISH',
+]);
+
+export function countRequest(counters: SipCounters, method: string): void {
+  const key = KNOWN_METHODS.has(method) ? method : 'OTHER';
+  counters.requestsByMethod[key] = (counters.requestsByMethod[key] ?? 0) + 1;
+}
+
+/** Counts a serialized response by its status code ("SIP/2.0 NNN …"). */
+export function countResponse(counters: SipCounters, data: Buffer): void {
+  const code = data.length >= 11 ? data.toString('latin1', 8, 11) : '';
+  const key = /^[1-6][0-9][0-9]$/.test(code) ? code : 'other';
+  counters.responsesByStatus[key] = (counters.responsesByStatus[key] ?? 0) + 1;
 }
 
 export function createCounters(): SipCounters {
@@ -35,5 +55,7 @@ export function createCounters(): SipCounters {
     transportErrors: 0,
     rejects: Object.fromEntries(REJECT_REASONS.map((reason) => [reason, 0])) as Record<RejectReason, number>,
     activeCalls: 0,
+    requestsByMethod: {},
+    responsesByStatus: {},
   };
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import type { IncomingCall, OutgoingCall, PlaceCallOptions, RegisteredContact, SipTransportName } from '../signaling/backend.js';
 import { admit } from './admission.js';
 import { Authenticator } from './auth/authenticator.js';
-import { createCounters, type SipCounters } from './counters.js';
+import { countRequest, createCounters, type SipCounters } from './counters.js';
 import { dialogKey, type SipDialog } from './dialog.js';
 import { handlerFor } from './handlers/index.js';
 import type { HandlerCore, PendingInvite } from './handlers/types.js';
@@ -263,6 +263,7 @@ export class SipCore implements StackContext {
 
   #receiveRequest(request: SipRequest, flow: Flow): void {
     this.counters.requestsIn++;
+    countRequest(this.counters, request.method);
     stampReceivedVia(request, flow);
     const destination = responseDestination(request, flow);
     const key = serverTransactionKey(request);

@@ -5,7 +5,7 @@
  * transport failures turned into `transportError()` on the transaction that
  * sent the bytes.
  */
-import type { SipCounters } from './counters.js';
+import { countResponse, type SipCounters } from './counters.js';
 import type { SipRequest, SipResponse } from './message.js';
 import { InviteClientTransaction, type InviteClientUser } from './transactions/invite-client-transaction.js';
 import { InviteServerTransaction } from './transactions/invite-server-transaction.js';
@@ -63,7 +63,10 @@ class Env implements TransactionEnv {
   send(data: Buffer): void {
     const { counters, transport } = this.options;
     if (this.side === 'client') counters.requestsOut++;
-    else counters.responsesOut++;
+    else {
+      counters.responsesOut++;
+      countResponse(counters, data);
+    }
     // A send that cannot even be tried fails at once; a connection that fails later reports back.
     if (!transport.send(data, this.destination, this.#onTransportError)) this.tx?.transportError();
   }
@@ -135,6 +138,7 @@ export class TransactionLayer {
   /** Sends a response outside any transaction (2xx retransmissions); false when it could not even try. */
   sendResponse(data: Buffer, destination: Destination, onError?: () => void): boolean {
     this.options.counters.responsesOut++;
+    countResponse(this.options.counters, data);
     return this.options.transport.send(data, destination, onError);
   }
 

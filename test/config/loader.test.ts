@@ -85,3 +85,19 @@ t.test('help lists every flag with its env variable', async (t) => {
   }
   t.match(text, 'VOXBRIDGE_SIP_LISTEN');
 });
+
+t.test('secrets are never echoed in config errors', async (t) => {
+  const secret = 'hunter2-with-spaces and more';
+  t.throws(() => loadConfig({ env: { VOXBRIDGE_AUTH_USERS: 'alice' } }), { message: /auth\.users.*value hidden/ });
+  const error = (() => {
+    try {
+      loadConfig({ env: { VOXBRIDGE_ADMIN_TOKEN: 'short' } });
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+    return '';
+  })();
+  t.match(error, /admin\.token/);
+  t.notMatch(error, /short"/, 'the token is not in the message');
+  t.notMatch(error, secret);
+});

@@ -28,6 +28,10 @@ export async function startServerUnderTest(t: Test, adjust: (config: Config) => 
   config.rtp.ports = rtpWindow();
   config.rtp.bindAddress = '127.0.0.1';
   config.log.level = 'silent';
+  // Media workers recompile the TypeScript tree per thread under tap (seconds each); tests that
+  // exercise the workers themselves set inProcess back to false.
+  config.media.inProcess = true;
+  config.admin.listen = '127.0.0.1:0';
   adjust(config);
   const server = await startVoxbridge(config);
   t.teardown(() => server.close());
@@ -41,9 +45,9 @@ export async function startServerUnderTest(t: Test, adjust: (config: Config) => 
  * server state that settles just after the SIP exchange a test awaited (a leg
  * closes after the BYE's 200 is sent) and that has no event to await.
  */
-export async function eventually(condition: () => boolean, timeoutMs = 2000): Promise<boolean> {
+export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 2000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

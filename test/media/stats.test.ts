@@ -64,3 +64,14 @@ t.test('a sequence jump needs two packets in a row before it restarts the source
   t.equal(stats.extendedHighestSeq, 40001);
   t.equal(stats.received, 1, 'counts restart');
 });
+
+t.test('loss bursts count runs of missing sequence numbers (E-model burstiness)', async (t) => {
+  const stats = new ReceptionStats(8000);
+  // Gaps: 3, 6-8 and 11-12 (three runs); 11 then arrives late: the run still counts.
+  for (const seq of [1, 2, 4, 5, 9, 10, 13, 11]) stats.onPacket(9, seq, seq * 160, seq * 20);
+  t.equal(stats.lossBursts, 3);
+  t.equal(stats.expected, 13);
+  t.equal(stats.lost, 13 - 8);
+  stats.onPacket(10, 1, 0, 300);
+  t.equal(stats.lossBursts, 0, 'a new source starts over');
+});

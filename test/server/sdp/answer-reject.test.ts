@@ -9,14 +9,19 @@ const cases = [
     status: 488,
     message: 'no common codec: offered G729, GSM, opus, PCMU/16000; we accept PCMU, PCMA',
   },
-  { name: 'reject-savp', code: 'ERR_SDP_SRTP_NOT_SUPPORTED', status: 488, message: 'SRTP not supported: offered RTP/SAVP; we accept RTP/AVP' },
+  {
+    name: 'reject-savp',
+    code: 'ERR_SDP_SRTP_NOT_SUPPORTED',
+    status: 488,
+    message: 'unusable SRTP offer: a=crypto with an MKI is not supported',
+  },
   {
     name: 'reject-webrtc',
     code: 'ERR_SDP_SRTP_NOT_SUPPORTED',
     status: 488,
-    message: 'SRTP not supported: offered UDP/TLS/RTP/SAVPF; we accept RTP/AVP',
+    message: 'DTLS-SRTP not supported: offered UDP/TLS/RTP/SAVPF; we accept RTP/AVP and RTP/SAVP (SDES)',
   },
-  { name: 'reject-avpf', code: 'ERR_SDP_UNSUPPORTED', status: 488, message: 'unsupported transport RTP/AVPF; we accept RTP/AVP' },
+  { name: 'reject-avpf', code: 'ERR_SDP_UNSUPPORTED', status: 488, message: 'unsupported transport RTP/AVPF; we accept RTP/AVP and RTP/SAVP' },
   { name: 'reject-video-only', code: 'ERR_SDP_NO_AUDIO', status: 488, message: 'no audio stream offered' },
   { name: 'reject-audio-disabled', code: 'ERR_SDP_NO_AUDIO', status: 488, message: 'every audio stream is disabled (port 0)' },
   {
