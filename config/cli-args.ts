@@ -74,9 +74,11 @@ export function helpText(): string {
   ];
   for (const [flag, leaf] of flagLeaves) {
     const value = leafType(leaf) === 'boolean' ? '' : ' VALUE';
-    const left = `  --${flag}${value}`.padEnd(25);
+    const left = `  --${flag}${value}`;
     const def = JSON.stringify(leaf.schema.default);
-    lines.push(`${left}${leaf.schema.description ?? ''}`);
+    // A flag too long for the column gets its description on the next line.
+    if (left.length < 25) lines.push(`${left.padEnd(25)}${leaf.schema.description ?? ''}`);
+    else lines.push(left, `${' '.repeat(25)}${leaf.schema.description ?? ''}`);
     lines.push(`${' '.repeat(25)}(${leaf.schema.hint ?? 'string'}; default ${def}; env ${leaf.env})`);
   }
   lines.push('', 'Every config key can also be set with its VOXBRIDGE_* variable (see README).');

@@ -20,7 +20,7 @@ export const VoiceSection = Type.Object(
     collectBudgetMs: Type.Number({
       minimum: 0,
       maximum: 20,
-      default: 3,
+      default: 8,
       description: 'Longest the media thread waits per tick, over all legs, for transformed frames before using fallbacks (ms)',
       hint: 'a number of milliseconds from 0 to 20',
       flag: 'voice-collect-budget',

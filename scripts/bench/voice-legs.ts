@@ -9,10 +9,11 @@
  *
  * Flags: --legs-rate R (16000), --legs-preset P (female), --legs-seconds S
  * per step (3), --legs-workers W (voice workers; 0 = one per core),
- * --legs-budget MS (3), --legs-max N (400).
+ * --legs-budget MS (voice.collectBudgetMs default), --legs-max N (400).
  */
 import { availableParallelism } from 'node:os';
 import { pino } from 'pino';
+import { defaultConfig } from '../../config/index.js';
 import { createMediaClock } from '../../media/media-clock.js';
 import { CollectBudget } from '../../media/voice/collect-budget.js';
 import { defaultProcessorModule } from '../../media/voice/processor.js';
@@ -118,7 +119,7 @@ export async function voiceLegs(args: readonly string[]): Promise<unknown> {
   const seconds = option(args, '--legs-seconds', args.includes('--quick') ? 1 : 3);
   const workersArg = option(args, '--legs-workers', 0);
   const workers = workersArg > 0 ? workersArg : availableParallelism();
-  const budgetMs = option(args, '--legs-budget', 3);
+  const budgetMs = option(args, '--legs-budget', defaultConfig().voice.collectBudgetMs);
   const max = option(args, '--legs-max', 400);
   const steps: Step[] = [];
   let sustained = 0;
