@@ -18,12 +18,12 @@ import { PlayoutControl } from './jitter/playout-control.js';
 import { TimeStretcher } from './jitter/time-stretch.js';
 import { Concealment } from './jitter/concealment.js';
 import { SyncBuffer } from './jitter/sync-buffer.js';
+import { PacketQueue, type QueuedPacket } from './jitter/packet-queue.js';
 
 export type { FrameKind, JitterBufferCounters, JitterBufferOptions } from './jitter/options.js';
 export { DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from './jitter/options.js';
 import { DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS, richer, type FrameKind } from './jitter/options.js';
 
-interface QueuedPacket { readonly seq: number; readonly ts: number; readonly payload: Uint8Array }
 
 /** A timestamp further than this from where the stream should be restarts the timeline. */
 const RESYNC_JUMP_MS = 1000;
@@ -35,9 +35,6 @@ const MAX_BLIND_CONCEAL_MS = 100;
 const MAX_HOLE_WAIT_FRAMES = 5;
 /** Longest packet we decode in one piece. */
 const MAX_PACKET_MS = 240;
-const MAX_QUEUE = 256;
-/** Duplicate detection remembers this many recent sequence numbers. */
-const SEEN_WINDOW = 256;
 
 export class JitterBuffer {
   readonly samplesPerFrame: number;
@@ -54,8 +51,9 @@ export class JitterBuffer {
   readonly #tsPerFrame: number;
   readonly #jumpTs: number;
   readonly #blindConcealTs: number;
-  readonly #queue: QueuedPacket[] = [];
-  readonly #seen = new Float64Array(SEEN_WINDOW).fill(-1);
+  readonly #packets = new PacketQueue();
+  /** The packet queue's array, read by index on the tick path. */
+  readonly #queue = this.#packets.items;
   readonly #pcm: Int16Array;
   readonly #scratch: Int16Array;
   readonly #sync: SyncBuffer;
@@ -177,12 +175,10 @@ export class JitterBuffer {
     }
     const extSeq = extendSeq(this.#highestSeq, seq);
     const extTs = extendTs(this.#playTs + this.#targetTs(), ts);
-    const slot = extSeq % SEEN_WINDOW;
-    if (this.#seen[slot] === extSeq) {
+    if (this.#packets.seenBefore(extSeq)) {
       this.#duplicates++;
       return;
     }
-    this.#seen[slot] = extSeq;
     // Before the first pull the receiver's clock is not running yet (default clock): nothing to measure.
     if (this.#now !== null || this.#pulls > 0) this.#control.observe(this.#clockNow(), this.#tsToMs(extTs), this.#frameMs);
     if ((!this.#prestart && extSeq <= this.#lastTakenSeq) || extTs < this.#playedUpTo()) {
@@ -193,7 +189,7 @@ export class JitterBuffer {
     this.#lateRun = 0;
     if (extSeq < this.#highestSeq) this.#outOfOrder++;
     else this.#highestSeq = extSeq;
-    this.#insert({ seq: extSeq, ts: extTs, payload });
+    if (this.#packets.insert({ seq: extSeq, ts: extTs, payload })) this.#late++;
   }
 
   /** Fills `out[0 .. samplesPerFrame)` with the next 20 ms and advances the timeline. */
@@ -231,7 +227,7 @@ export class JitterBuffer {
   /** Forgets the stream; the next packet starts a new timeline. */
   reset(): void {
     this.#started = false;
-    this.#queue.length = 0;
+    this.#packets.clear();
     this.#dropCurrent();
     this.#conceal.reset();
   }
@@ -268,8 +264,7 @@ export class JitterBuffer {
     if (this.#started) this.#resyncs++;
     this.#started = true;
     this.#ssrc = ssrc;
-    this.#queue.length = 0;
-    this.#seen.fill(-1);
+    this.#packets.clear(true);
     this.#lateRun = 0;
     this.#blindConcealed = 0;
     this.#prestart = true;
@@ -295,17 +290,6 @@ export class JitterBuffer {
 
   #idle(): boolean {
     return this.#queue.length === 0 && this.#curTs + this.#curLen <= this.#playTs;
-  }
-
-  #insert(packet: QueuedPacket): void {
-    const queue = this.#queue;
-    let i = queue.length;
-    while (i > 0 && (queue[i - 1]?.seq ?? 0) > packet.seq) i--;
-    queue.splice(i, 0, packet);
-    if (queue.length > MAX_QUEUE) {
-      queue.shift();
-      this.#late++;
-    }
   }
 
   /**

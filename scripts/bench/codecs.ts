@@ -21,6 +21,7 @@ import { findCodec, G722Decoder, G722Encoder, OpusDecoder, OpusEncoder, opusEnco
 import { createResampler, Resampler } from '../../dsp/index.js';
 import { loadSpeex } from '../../dsp/wasm/speex.js';
 import type { BenchModule } from '../bench.js';
+import { parseWav } from '../../media/recording/wav-format.js';
 
 const FRAME_US = 20_000;
 const FIXTURE = new URL('../../../test/fixtures/audio/speech-male-16k.wav', import.meta.url);
@@ -70,19 +71,7 @@ const TRANSCODES: readonly (readonly [string, string])[] = [
 
 /** The speech fixture (16 kHz mono s16 WAV), its data chunk read directly. */
 function speech16k(): Int16Array {
-  const bytes = readFileSync(FIXTURE);
-  let at = 12;
-  while (at + 8 <= bytes.length) {
-    const id = bytes.toString('latin1', at, at + 4);
-    const size = bytes.readUInt32LE(at + 4);
-    if (id === 'data') {
-      const pcm = new Int16Array(size >> 1);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = bytes.readInt16LE(at + 8 + 2 * i);
-      return pcm;
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error('speech fixture has no data chunk');
+  return parseWav(readFileSync(FIXTURE)).samples;
 }
 
 /** DEFAULT_RESAMPLER_QUALITY, as the media path runs it. */

@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { BenchModule } from '../bench.js';
 import { createResampler } from '../../dsp/resampler.js';
 import { buildVoiceProfile, createVoiceProcessor, LpcPsolaVoiceProcessor, VOICE_PRESETS, type VoiceSpec } from '../../dsp/voice/index.js';
+import { parseWav } from '../../media/recording/wav-format.js';
 
 /** test/fixtures/audio/, from dist/scripts/bench/ (npm run bench) or scripts/bench/ (TS loader). */
 const FIXTURES = [new URL('../../../test/fixtures/audio/', import.meta.url), new URL('../../test/fixtures/audio/', import.meta.url)].find((url) =>
@@ -29,19 +30,7 @@ interface VoiceCase {
 }
 
 function wavData(name: string): Int16Array {
-  const bytes = readFileSync(new URL(name, FIXTURES));
-  let at = 12;
-  while (at + 8 <= bytes.length) {
-    const id = bytes.toString('latin1', at, at + 4);
-    const size = bytes.readUInt32LE(at + 4);
-    if (id === 'data') {
-      const pcm = new Int16Array(size >> 1);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = bytes.readInt16LE(at + 8 + 2 * i);
-      return pcm;
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error(`${name} has no data chunk`);
+  return parseWav(readFileSync(new URL(name, FIXTURES))).samples;
 }
 
 async function resample(pcm: Int16Array, to: Rate): Promise<Int16Array> {

@@ -62,10 +62,10 @@ t.test('routing: a group stays on one worker, other legs go to the least-loaded'
   t.not(h.engine.workerOfLeg('solo2'), roomWorker);
   const stats = await h.engine.request('engine.stats', {});
   t.same(stats.workers.map((w) => w.legs).sort(), [2, 3]);
-  // room.create follows the group's legs; the placeholder rooms module may refuse, but the route is what we check.
-  await h.engine.request('room.create', { roomId: 'room-a', options: { sampleRate: 16000, maxTalkers: 3, talkerThresholdDb: -40, talkerHangoverMs: 300, dsp: { noiseSuppression: false, agc: false, echoCancellation: false }, joinLeaveTones: false } }).catch(() => undefined);
+  // room.create follows the group's legs to their worker.
+  await h.engine.request('room.create', { roomId: 'room-a', options: { sampleRate: 16000, maxTalkers: 3, talkerThresholdDb: -40, talkerHangoverMs: 300, dsp: { noiseSuppression: false, agc: false, echoCancellation: false }, joinLeaveTones: false } });
   for (const legId of ['r1', 'r2', 'r3']) await h.engine.request('leg.close', { legId });
-  await h.engine.request('room.close', { roomId: 'room-a' }).catch(() => undefined);
+  await h.engine.request('room.close', { roomId: 'room-a' });
   await create('r4', 'room-a');
   t.equal(h.engine.workerOfLeg('r4'), roomWorker, 'an emptied group no longer pins: r4 goes to the least-loaded worker');
   for (const legId of ['solo1', 'solo2', 'r4']) await h.engine.request('leg.close', { legId });
